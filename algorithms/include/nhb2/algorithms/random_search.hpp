@@ -1,0 +1,24 @@
+#pragma once
+// Random search (Bergstra & Bengio, JMLR 2012): every trial is a uniform sample of the space,
+// trained for the full 12 epochs.
+
+#include <nhb2/core/optimizer.hpp>
+#include <nhb2/core/registry.hpp>
+
+namespace nhb2 {
+
+class RandomSearch : public Optimizer {
+ public:
+  void reset(const SearchSpace& space, Rng rng) override;
+  Trial ask() override;
+  void tell(const Trial& trial, const Observation& observation) override;
+
+  static OptimizerInfo info();
+
+ private:
+  SearchSpace space_;
+  Rng rng_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace nhb2

@@ -1,0 +1,71 @@
+#pragma once
+// The benchmark oracle: an immutable, thread-safe view of one Table.
+//
+// A Benchmark has no mutable state; copies share the table. Queries here are pure look-ups with
+// the exact semantics of the reference API (DESIGN §4); logging, incumbents and budgets belong
+// to a Session (session.hpp).
+//
+//   accuracy(config, mode, iepoch, seed_index)  {mode}_acc_{iepoch-1} of (class, lr, bs, seed)
+//   cost(config, mode, iepoch, seed_index)      iepoch = 12: train → total_train_time,
+//       valid → total_trainval_time, test → total_trainval_time + total_test_time;
+//       iepoch < 12: the sum, in this order, of train_time_i (i < iepoch), then valid_time_i
+//       (valid, test), then test_time_i (test) — the reference's summation order, bit for bit
+//   avg_acc_200(config)                         the surrogate's expected 200-epoch test accuracy
+
+#include <nhb2/benchmark_api/table.hpp>
+#include <nhb2/core/config.hpp>
+
+#include <memory>
+#include <string>
+
+namespace nhb2 {
+
+enum class Mode { train = 0, valid = 1, test = 2 };
+const char* mode_name(Mode mode);
+// "train", "valid" or "test"; throws InvalidArgument naming the value and the allowed ones.
+Mode parse_mode(const std::string& text);
+
+class Benchmark {
+ public:
+  // The built-in synthetic benchmark (synthetic.hpp) for the given generator seed.
+  static Benchmark synthetic(std::uint64_t seed);
+  // Opens a .nhb2 file. Throws DataError for a missing, unreadable, truncated or corrupt file.
+  static Benchmark open(const std::string& path);
+  // Takes ownership of a table; validates it (DataError).
+  explicit Benchmark(Table table);
+
+  const Table& table() const { return *table_; }
+  const DataSource& source() const { return table_->source(); }
+  // Content checksum of the table (hex), computed once.
+  const std::string& checksum() const { return checksum_; }
+
+  const std::vector<int>& seeds() const { return table_->seeds(); }
+  // Index of a recorded seed; throws InvalidArgument listing the recorded seeds.
+  int seed_index(int seed) const;
+
+  int class_of(const Config& config) const { return table_->class_of_cell()[config.cell_index()]; }
+
+  // Preconditions (checked by Session and the CLI): 1 <= iepoch <= 12, 0 <= seed_index < seeds.
+  double accuracy(const Config& config, Mode mode, int iepoch, int seed_index) const {
+    const std::size_t row =
+        table_->epoch_row(class_of(config), config.hp_index(), seed_index, iepoch - 1);
+    return accuracy_[static_cast<int>(mode)][row];
+  }
+  double cost(const Config& config, Mode mode, int iepoch, int seed_index) const;
+  double avg_acc_200(const Config& config) const {
+    return avg_acc_200_[table_->config_row(class_of(config), config.hp_index())];
+  }
+
+ private:
+  std::shared_ptr<const Table> table_;
+  std::string checksum_;
+  // Cached column pointers (into *table_) for the hot path.
+  const double* accuracy_[3] = {};
+  const double* epoch_time_[3] = {};
+  const double* total_train_time_ = nullptr;
+  const double* total_trainval_time_ = nullptr;
+  const double* total_test_time_ = nullptr;
+  const double* avg_acc_200_ = nullptr;
+};
+
+}  // namespace nhb2

@@ -1,0 +1,114 @@
+#pragma once
+// One optimisation run against a Benchmark: the query log, the incumbent and the results,
+// with the semantics of the reference API (DESIGN §4).
+//
+// query(config, {epoch, mode, iepoch, seed}) → {accuracy, cost}
+//   epoch ∈ {12, 200}; mode ∈ {train, valid, test}; iepoch ∈ 1..12 and only with epoch 12
+//   (0 means "= epoch"); seed = a recorded seed for this query only (0 means the session's).
+//   Epoch 12: every query is logged: acc_trans, key_trans, epochs_trans, total_cost_trans; the
+//   incumbent is replaced when there is none yet or best_acc < acc (strict), and best_acc_trans /
+//   best_key_trans record it after each query.
+//   Epoch 200: accuracy = avg_acc_200 whatever the mode; no cost; not logged.
+//   Invalid arguments throw InvalidArgument naming the value and the allowed ones; nothing is
+//   logged for them.
+// Seed policy: fixed (default: the session's seed, initially the smallest recorded one),
+//   mean (accuracy and cost are means over all recorded seeds), or sampled (a seed drawn per
+//   query from the session's own random stream).
+// Deviation from the reference: there, passing seed= to a query changes the seed for all later
+// queries; here it applies to that query only (set_seed() changes it for good).
+
+#include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/core/config.hpp>
+#include <nhb2/core/rng.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nhb2 {
+
+enum class SeedPolicy { fixed = 0, mean = 1, sampled = 2 };
+const char* seed_policy_name(SeedPolicy policy);
+SeedPolicy parse_seed_policy(const std::string& text);
+
+struct QueryOptions {
+  int epoch = 12;
+  Mode mode = Mode::valid;
+  int iepoch = 0;  // 0: the same as epoch
+  int seed = 0;    // 0: the session's seed (policy fixed only)
+};
+
+struct QueryResult {
+  double accuracy = 0.0;
+  std::optional<double> cost;  // none for epoch 200
+};
+
+struct SessionOptions {
+  SeedPolicy seed_policy = SeedPolicy::fixed;
+  int seed = 0;               // 0: the smallest recorded seed
+  std::uint64_t rng_seed = 0;  // the stream of the sampled policy
+};
+
+struct Results {
+  std::vector<int> epochs;
+  std::vector<double> final_accs;  // the incumbent's accuracy at each epoch
+};
+
+class Session {
+ public:
+  explicit Session(const Benchmark& benchmark, SessionOptions options = {});
+
+  // Logged (epoch 12) query. Throws InvalidArgument for bad options.
+  QueryResult query(const Config& config, const QueryOptions& options = {});
+  // The same answer, never logged (and, for policy sampled, drawing from the stream all the same).
+  QueryResult evaluate(const Config& config, const QueryOptions& options = {});
+
+  // The incumbent's accuracy at each epoch in `mode`, not logged. Throws Error when nothing was
+  // queried yet.
+  Results results(const std::vector<int>& epochs = {12, 200}, Mode mode = Mode::test);
+
+  void set_seed(int seed);  // throws InvalidArgument for an unrecorded seed
+  int seed() const { return benchmark_.seeds()[seed_index_]; }
+  SeedPolicy seed_policy() const { return options_.seed_policy; }
+  // Clears the log and the incumbent; the seed and the random stream carry on.
+  void reset();
+
+  const Benchmark& benchmark() const { return benchmark_; }
+  std::size_t num_queries() const { return acc_trans_.size(); }
+  double total_cost() const { return total_cost_; }
+  bool has_incumbent() const { return best_key_.has_value(); }
+  double best_acc() const { return best_acc_; }
+  double best_cost() const { return best_cost_; }
+  const std::optional<Config>& best_key() const { return best_key_; }
+
+  const std::vector<double>& acc_trans() const { return acc_trans_; }
+  const std::vector<Config>& key_trans() const { return key_trans_; }
+  const std::vector<int>& epochs_trans() const { return epochs_trans_; }
+  const std::vector<double>& cost_trans() const { return cost_trans_; }
+  const std::vector<double>& total_cost_trans() const { return total_cost_trans_; }
+  const std::vector<double>& best_acc_trans() const { return best_acc_trans_; }
+  const std::vector<Config>& best_key_trans() const { return best_key_trans_; }
+
+ private:
+  void check(const QueryOptions& options) const;
+  QueryResult answer(const Config& config, const QueryOptions& options);
+
+  Benchmark benchmark_;
+  SessionOptions options_;
+  int seed_index_ = 0;
+  Rng rng_;
+
+  double total_cost_ = 0.0;
+  double best_acc_ = -1.0;
+  double best_cost_ = 0.0;
+  std::optional<Config> best_key_;
+  std::vector<double> acc_trans_;
+  std::vector<Config> key_trans_;
+  std::vector<int> epochs_trans_;
+  std::vector<double> cost_trans_;
+  std::vector<double> total_cost_trans_;
+  std::vector<double> best_acc_trans_;
+  std::vector<Config> best_key_trans_;
+};
+
+}  // namespace nhb2

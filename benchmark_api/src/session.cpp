@@ -1,0 +1,142 @@
+#include <nhb2/benchmark_api/session.hpp>
+
+#include <nhb2/core/error.hpp>
+
+#include <algorithm>
+
+namespace nhb2 {
+
+const char* seed_policy_name(SeedPolicy policy) {
+  switch (policy) {
+    case SeedPolicy::fixed:
+      return "fixed";
+    case SeedPolicy::mean:
+      return "mean";
+    case SeedPolicy::sampled:
+      return "sampled";
+  }
+  return "?";
+}
+
+SeedPolicy parse_seed_policy(const std::string& text) {
+  if (text == "fixed") return SeedPolicy::fixed;
+  if (text == "mean") return SeedPolicy::mean;
+  if (text == "sampled") return SeedPolicy::sampled;
+  throw InvalidArgument("seed policy '" + text + "' is not allowed; allowed: fixed, mean, sampled");
+}
+
+Session::Session(const Benchmark& benchmark, SessionOptions options)
+    : benchmark_(benchmark), options_(options), rng_(options.rng_seed) {
+  const auto& seeds = benchmark_.seeds();
+  seed_index_ = static_cast<int>(std::min_element(seeds.begin(), seeds.end()) - seeds.begin());
+  if (options_.seed != 0) seed_index_ = benchmark_.seed_index(options_.seed);
+}
+
+void Session::set_seed(int seed) { seed_index_ = benchmark_.seed_index(seed); }
+
+void Session::check(const QueryOptions& options) const {
+  if (options.epoch != 12 && options.epoch != 200) {
+    throw InvalidArgument("epoch " + std::to_string(options.epoch) +
+                          " is not available; allowed: 12, 200");
+  }
+  if (options.epoch == 200 && options.iepoch != 0) {
+    throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
+                          " is not available with epoch 200; iepoch is allowed only with epoch 12");
+  }
+  if (options.epoch == 12 && options.iepoch != 0 &&
+      (options.iepoch < 1 || options.iepoch > kEpochsPerRun)) {
+    throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
+                          " is out of range; allowed: 1..12");
+  }
+  if (options.seed != 0) {
+    benchmark_.seed_index(options.seed);  // throws for an unrecorded seed
+    if (options_.seed_policy != SeedPolicy::fixed) {
+      throw InvalidArgument("a query seed needs seed policy fixed; this session's policy is " +
+                            std::string(seed_policy_name(options_.seed_policy)));
+    }
+  }
+}
+
+QueryResult Session::answer(const Config& config, const QueryOptions& options) {
+  if (options.epoch == 200) return QueryResult{benchmark_.avg_acc_200(config), std::nullopt};
+  const int iepoch = options.iepoch == 0 ? kEpochsPerRun : options.iepoch;
+  switch (options_.seed_policy) {
+    case SeedPolicy::fixed: {
+      const int s = options.seed != 0 ? benchmark_.seed_index(options.seed) : seed_index_;
+      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s),
+                         benchmark_.cost(config, options.mode, iepoch, s)};
+    }
+    case SeedPolicy::sampled: {
+      const int s = uniform_index(rng_, benchmark_.table().num_seeds());
+      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s),
+                         benchmark_.cost(config, options.mode, iepoch, s)};
+    }
+    case SeedPolicy::mean: {
+      const int n = benchmark_.table().num_seeds();
+      double accuracy = 0.0;
+      double cost = 0.0;
+      for (int s = 0; s < n; ++s) {
+        accuracy += benchmark_.accuracy(config, options.mode, iepoch, s);
+        cost += benchmark_.cost(config, options.mode, iepoch, s);
+      }
+      return QueryResult{accuracy / n, cost / n};
+    }
+  }
+  return {};
+}
+
+QueryResult Session::evaluate(const Config& config, const QueryOptions& options) {
+  check(options);
+  return answer(config, options);
+}
+
+QueryResult Session::query(const Config& config, const QueryOptions& options) {
+  check(options);
+  const QueryResult result = answer(config, options);
+  if (options.epoch != 12) return result;
+  const double acc = result.accuracy;
+  const double cost = *result.cost;
+  acc_trans_.push_back(acc);
+  key_trans_.push_back(config);
+  epochs_trans_.push_back(options.iepoch == 0 ? kEpochsPerRun : options.iepoch);
+  cost_trans_.push_back(cost);
+  total_cost_ += cost;
+  total_cost_trans_.push_back(total_cost_);
+  if (!best_key_ || best_acc_ < acc) {
+    best_acc_ = acc;
+    best_cost_ = cost;
+    best_key_ = config;
+  }
+  best_acc_trans_.push_back(best_acc_);
+  best_key_trans_.push_back(*best_key_);
+  return result;
+}
+
+Results Session::results(const std::vector<int>& epochs, Mode mode) {
+  if (!best_key_) throw Error("no results: the session has not queried anything yet");
+  Results results;
+  for (int epoch : epochs) {
+    QueryOptions options;
+    options.epoch = epoch;
+    options.mode = mode;
+    results.epochs.push_back(epoch);
+    results.final_accs.push_back(evaluate(*best_key_, options).accuracy);
+  }
+  return results;
+}
+
+void Session::reset() {
+  total_cost_ = 0.0;
+  best_acc_ = -1.0;
+  best_cost_ = 0.0;
+  best_key_.reset();
+  acc_trans_.clear();
+  key_trans_.clear();
+  epochs_trans_.clear();
+  cost_trans_.clear();
+  total_cost_trans_.clear();
+  best_acc_trans_.clear();
+  best_key_trans_.clear();
+}
+
+}  // namespace nhb2

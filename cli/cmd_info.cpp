@@ -1,0 +1,69 @@
+// nhb2 info: what data is loaded and what it holds.
+
+#include "common.hpp"
+
+#include <nhb2/core/config.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <limits>
+
+namespace nhb2::cli {
+
+namespace {
+
+struct Range {
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+};
+
+Range range_of(const std::vector<double>& values, std::size_t stride = 1, std::size_t offset = 0) {
+  Range range;
+  for (std::size_t i = offset; i < values.size(); i += stride) {
+    range.min = std::min(range.min, values[i]);
+    range.max = std::max(range.max, values[i]);
+  }
+  return range;
+}
+
+}  // namespace
+
+int run_info(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  add_data_options(options);
+  po::variables_map vm;
+  if (!parse_options("info", "[--data FILE]", options, {}, args, vm)) return 0;
+  const Benchmark benchmark = load_benchmark(vm);
+  const Table& table = benchmark.table();
+
+  std::cout << "source:        " << benchmark.source().kind << "\n"
+            << "description:   " << benchmark.source().description << "\n"
+            << "checksum:      " << benchmark.checksum() << "\n"
+            << "cellcodes:     " << kNumCells << " (" << table.num_classes()
+            << " unique cells trained)\n"
+            << "learning rates: " << allowed_learning_rates() << "\n"
+            << "batch sizes:   " << allowed_batch_sizes() << "\n"
+            << "configurations: " << kNumConfigs << "\n"
+            << "seeds:         ";
+  for (std::size_t i = 0; i < table.seeds().size(); ++i) {
+    std::cout << (i ? ", " : "") << table.seeds()[i];
+  }
+  std::cout << "\nepochs:        12 (per-epoch data), 200 (surrogate avg_acc_200)\n"
+            << "columns:\n";
+  for (const auto& column : table.columns()) {
+    const Range all = range_of(column.values);
+    std::cout << "  " << column.name << std::string(column.name.size() < 22 ? 22 - column.name.size() : 1, ' ')
+              << column_kind_name(column.kind) << "  [" << format_fixed(all.min, 3) << ", "
+              << format_fixed(all.max, 3) << "]\n";
+  }
+  const Range final_valid =
+      range_of(table.at(columns::kValidAcc).values, kEpochsPerRun, kEpochsPerRun - 1);
+  const Range cost = range_of(table.at(columns::kTotalTrainvalTime).values);
+  std::cout << "12-epoch valid accuracy: " << format_fixed(final_valid.min, 2) << " .. "
+            << format_fixed(final_valid.max, 2) << " %\n"
+            << "train+valid cost:        " << format_fixed(cost.min, 1) << " .. "
+            << format_fixed(cost.max, 1) << " s\n";
+  return 0;
+}
+
+}  // namespace nhb2::cli

@@ -1,0 +1,87 @@
+// nhb2 query: one look-up with the reference API's semantics.
+
+#include "common.hpp"
+
+#include <nhb2/benchmark_api/session.hpp>
+#include <nhb2/core/canonical.hpp>
+#include <nhb2/core/error.hpp>
+
+#include <iostream>
+
+namespace nhb2::cli {
+
+int run_query(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()
+      ("cellcode", po::value<std::string>()->required()->value_name("CELLCODE"),
+       "cellcode A|BC|DEF, e.g. 0|10|210")
+      ("lr", po::value<std::string>()->required()->value_name("X"),
+       "learning rate: 0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4")
+      ("batch-size", po::value<std::string>()->required()->value_name("N"),
+       "batch size: 16, 32, 64, 128, 256, 512")
+      ("epoch", po::value<int>()->default_value(12)->value_name("E"), "12 or 200")
+      ("mode", po::value<std::string>()->default_value("valid")->value_name("M"),
+       "train, valid or test (ignored for epoch 200)")
+      ("iepoch", po::value<int>()->value_name("K"),
+       "accuracy after K of the 12 epochs, 1..12 (epoch 12 only)")
+      ("seed", po::value<int>()->value_name("S"), "a recorded training seed (default: the smallest)")
+      ("seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
+       "fixed, mean (over seeds) or sampled");
+  add_data_options(options);
+  po::positional_options_description positional;
+  positional.add("cellcode", 1);
+  po::variables_map vm;
+  if (!parse_options("query", "CELLCODE --lr X --batch-size N [options]", options, positional,
+                     args, vm)) {
+    return 0;
+  }
+  const Cell cell = parse_cellcode(vm["cellcode"].as<std::string>());
+  const Config config = Config::make(cell, parse_lr(vm["lr"].as<std::string>()),
+                                     parse_batch_size(vm["batch-size"].as<std::string>()));
+  QueryOptions query;
+  query.epoch = vm["epoch"].as<int>();
+  query.mode = parse_mode(vm["mode"].as<std::string>());
+  if (vm.count("iepoch")) {
+    query.iepoch = vm["iepoch"].as<int>();
+    if (query.iepoch == 0) throw InvalidArgument("iepoch 0 is out of range; allowed: 1..12");
+  }
+  SessionOptions session_options;
+  session_options.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
+  const Benchmark benchmark = load_benchmark(vm);
+  if (vm.count("seed")) {
+    const int seed = vm["seed"].as<int>();
+    benchmark.seed_index(seed);  // an unrecorded seed (including 0) is an error
+    if (session_options.seed_policy != SeedPolicy::fixed) {
+      throw InvalidArgument("--seed needs --seed-policy fixed");
+    }
+    session_options.seed = seed;
+  }
+  Session session(benchmark, session_options);
+  const QueryResult result = session.query(config, query);
+
+  const CellClasses& classes = CellClasses::get();
+  std::cout << "source:         " << benchmark.source().kind << "\n"
+            << "data:           " << benchmark.source().description << "\n"
+            << "config:         " << describe(config) << "\n"
+            << "config index:   " << config.index() << "\n"
+            << "representative: " << format_cellcode(classes.representative_of(cell.index()))
+            << " (class " << classes.class_of(cell.index()) << ")\n"
+            << "epoch:          " << query.epoch << "\n";
+  if (query.epoch == 12) {
+    std::cout << "mode:           " << mode_name(query.mode) << "\n"
+              << "iepoch:         " << (query.iepoch ? query.iepoch : 12) << "\n"
+              << "seed:           "
+              << (session.seed_policy() == SeedPolicy::fixed ? std::to_string(session.seed())
+                                                             : seed_policy_name(session.seed_policy()))
+              << "\n"
+              << "accuracy:       " << format_number(result.accuracy) << "\n"
+              << "cost:           " << format_number(*result.cost) << "\n";
+  } else {
+    std::cout << "accuracy:       " << format_number(result.accuracy)
+              << "   (expected 200-epoch test accuracy)\n"
+              << "cost:           none\n";
+  }
+  return 0;
+}
+
+}  // namespace nhb2::cli

@@ -1,0 +1,123 @@
+// nhb2 run: N independent runs of one optimizer, with the reference-style summary.
+
+#include "common.hpp"
+
+#include <nhb2/algorithms/builtin.hpp>
+#include <nhb2/core/error.hpp>
+#include <nhb2/core/rng.hpp>
+#include <nhb2/experiments/driver.hpp>
+
+#include <cmath>
+#include <iostream>
+
+namespace nhb2::cli {
+
+namespace {
+
+struct MeanStd {
+  double mean = 0.0;
+  double std = 0.0;
+};
+
+MeanStd mean_std(const std::vector<double>& values) {
+  MeanStd result;
+  if (values.empty()) return result;
+  for (double v : values) result.mean += v;
+  result.mean /= static_cast<double>(values.size());
+  if (values.size() > 1) {
+    double squares = 0.0;
+    for (double v : values) squares += (v - result.mean) * (v - result.mean);
+    result.std = std::sqrt(squares / static_cast<double>(values.size() - 1));
+  }
+  return result;
+}
+
+}  // namespace
+
+int run_run(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()
+      ("optimizer", po::value<std::string>()->default_value("random_search")->value_name("NAME"),
+       "optimizer to run (see 'nhb2 list')")
+      ("param", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+       "optimizer parameter, repeatable (see 'nhb2 list')")
+      ("budget", po::value<double>()->default_value(20000.0)->value_name("SECONDS"),
+       "simulated train+valid seconds per run (a run queries while its cost is below this)")
+      ("runs", po::value<int>()->default_value(10)->value_name("N"), "number of runs")
+      ("seed", po::value<std::uint64_t>()->default_value(0)->value_name("S"),
+       "master seed; run i uses splitmix64(S, i)")
+      ("seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
+       "training seed per query: fixed (222), mean (over seeds) or sampled")
+      ("quiet,q", "print only the summary, not one line per run");
+  add_data_options(options);
+  po::variables_map vm;
+  if (!parse_options("run", "[--optimizer NAME] [--param K=V]... [options]", options, {}, args,
+                     vm)) {
+    return 0;
+  }
+  const double budget = vm["budget"].as<double>();
+  if (!(budget > 0.0) || !std::isfinite(budget)) {
+    throw InvalidArgument("--budget " + format_number(budget) + " must be a positive number of seconds");
+  }
+  const int runs = vm["runs"].as<int>();
+  if (runs <= 0) throw InvalidArgument("--runs " + std::to_string(runs) + " must be at least 1");
+  const std::string name = vm["optimizer"].as<std::string>();
+  ParamAssignments params;
+  if (vm.count("param")) {
+    for (const auto& text : vm["param"].as<std::vector<std::string>>()) {
+      params.push_back(parse_assignment(text));
+    }
+  }
+  const Registry& registry = builtin_optimizers();
+  std::unique_ptr<Optimizer> optimizer = registry.create(name, params);  // validates params
+  RunSpec spec;
+  spec.budget_seconds = budget;
+  spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
+  const std::uint64_t master_seed = vm["seed"].as<std::uint64_t>();
+  const Benchmark benchmark = load_benchmark(vm);
+  const bool quiet = vm.count("quiet") > 0;
+
+  std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget)
+            << " s, " << runs << " runs, master seed " << master_seed << ", seed policy "
+            << seed_policy_name(spec.seed_policy) << "\n"
+            << "# data: " << benchmark.source().kind << " (" << benchmark.source().description
+            << "), checksum " << benchmark.checksum() << "\n";
+  if (!quiet) {
+    std::cout << "run\trun_seed\tbest_cellcode\tbest_lr\tbest_batch_size\tbest_valid_acc\ttrials\t"
+                 "total_cost\ttest_acc_12\ttest_acc_200\n";
+  }
+  std::vector<double> valid, test12, test200, trials, costs;
+  for (int run = 0; run < runs; ++run) {
+    spec.run_seed = run_seed(master_seed, static_cast<std::uint64_t>(run));
+    const RunOutcome outcome = run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
+    const Session& session = outcome.session;
+    const Config& best = *session.best_key();
+    valid.push_back(session.best_acc());
+    test12.push_back(outcome.results.final_accs[0]);
+    test200.push_back(outcome.results.final_accs[1]);
+    trials.push_back(static_cast<double>(session.num_queries()));
+    costs.push_back(session.total_cost());
+    if (!quiet) {
+      std::cout << run << "\t" << spec.run_seed << "\t" << format_cellcode(best.cell()) << "\t"
+                << format_number(best.lr()) << "\t" << best.batch_size() << "\t"
+                << format_fixed(session.best_acc(), 2) << "\t" << session.num_queries() << "\t"
+                << format_fixed(session.total_cost(), 2) << "\t"
+                << format_fixed(outcome.results.final_accs[0], 2) << "\t"
+                << format_fixed(outcome.results.final_accs[1], 2) << "\n";
+    }
+  }
+  auto line = [](const char* label, const std::vector<double>& values, int decimals) {
+    const MeanStd s = mean_std(values);
+    std::cout << label << format_fixed(s.mean, decimals) << " ± " << format_fixed(s.std, decimals)
+              << "\n";
+  };
+  std::cout << "# summary over " << runs << " runs (mean ± std)\n";
+  line("best valid accuracy (12 epochs): ", valid, 2);
+  line("test accuracy (12 epochs):       ", test12, 2);
+  line("test accuracy (200 epochs):      ", test200, 2);
+  line("trials:                          ", trials, 1);
+  line("total cost (s):                  ", costs, 1);
+  return 0;
+}
+
+}  // namespace nhb2::cli

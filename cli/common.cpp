@@ -1,0 +1,78 @@
+#include "common.hpp"
+
+#include <nhb2/benchmark_api/synthetic.hpp>
+#include <nhb2/core/error.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace nhb2::cli {
+
+void add_data_options(po::options_description& options) {
+  options.add_options()(
+      "data", po::value<std::string>()->value_name("FILE"),
+      "benchmark data: a .nhb2 file (default: $NHB2_DATA, else the built-in synthetic benchmark)")(
+      "synthetic-seed", po::value<std::uint64_t>()->value_name("N"),
+      "generator seed of the synthetic benchmark (default 1); only without --data");
+}
+
+Benchmark load_benchmark(const po::variables_map& vm) {
+  std::string path;
+  if (vm.count("data")) {
+    path = vm["data"].as<std::string>();
+    if (path.empty()) throw InvalidArgument("--data needs a file name");
+  } else if (const char* env = std::getenv("NHB2_DATA"); env && *env) {
+    path = env;
+  }
+  if (!path.empty()) {
+    if (vm.count("synthetic-seed")) {
+      throw InvalidArgument("--synthetic-seed applies only to the synthetic benchmark, not to " +
+                            path);
+    }
+    return Benchmark::open(path);
+  }
+  const std::uint64_t seed =
+      vm.count("synthetic-seed") ? vm["synthetic-seed"].as<std::uint64_t>() : kDefaultSyntheticSeed;
+  return Benchmark::synthetic(seed);
+}
+
+bool parse_options(const std::string& command, const std::string& usage,
+                   const po::options_description& options,
+                   const po::positional_options_description& positional,
+                   const std::vector<std::string>& args, po::variables_map& vm) {
+  po::options_description all;
+  all.add(options);
+  all.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: nhb2 " << command << " " << usage << "\n\n" << all << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InvalidArgument("nhb2 " + command + ": " + e.what() + " (see 'nhb2 " + command +
+                          " --help')");
+  }
+  return true;
+}
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  char buffer[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
+
+std::string format_fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+}  // namespace nhb2::cli

@@ -1,0 +1,44 @@
+#pragma once
+// Pieces every `nhb2` subcommand shares: the data-source options, option parsing with
+// consistent errors, and number formatting.
+
+#include <nhb2/benchmark_api/benchmark.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace nhb2::cli {
+
+namespace po = boost::program_options;
+
+// A subcommand: its name, one line of help, and its entry point (args exclude the command name).
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+const std::vector<Command>& commands();
+
+// --data FILE, --synthetic-seed N (NHB2_DATA is the fallback for --data).
+void add_data_options(po::options_description& options);
+// The benchmark the options name: the .nhb2 file, else NHB2_DATA, else the synthetic default.
+Benchmark load_benchmark(const po::variables_map& vm);
+
+// Parses args against options (and positional names). Returns false when --help was given
+// (after printing usage). Throws InvalidArgument for unknown or malformed options.
+bool parse_options(const std::string& command, const std::string& usage,
+                   const po::options_description& options,
+                   const po::positional_options_description& positional,
+                   const std::vector<std::string>& args, po::variables_map& vm);
+
+// Shortest text that reads back to the same double.
+std::string format_number(double value);
+// Fixed decimals, for human-facing tables.
+std::string format_fixed(double value, int decimals);
+
+}  // namespace nhb2::cli

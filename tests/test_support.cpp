@@ -1,0 +1,51 @@
+#include "test_support.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace nhb2::test {
+
+namespace {
+std::atomic<int> counter{0};
+}
+
+TempDir::TempDir() {
+  const auto base = std::filesystem::temp_directory_path();
+  path_ = (base / ("nhb2-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+              .string();
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+CliResult run_cli(const std::string& args) {
+  TempDir dir;
+  const std::string out = dir.file("out.txt");
+  const std::string err = dir.file("err.txt");
+  const std::string command =
+      std::string("'") + NHB2_CLI_PATH + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const int status = std::system(command.c_str());
+  CliResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_text(out);
+  result.err = read_text(err);
+  return result;
+}
+
+}  // namespace nhb2::test

@@ -52,7 +52,8 @@ int run_info(const std::vector<std::string>& args) {
             << "columns:\n";
   for (const auto& column : table.columns()) {
     const Range all = range_of(column.values);
-    std::cout << "  " << column.name << std::string(column.name.size() < 22 ? 22 - column.name.size() : 1, ' ')
+    std::cout << "  " << column.name
+              << std::string(column.name.size() < 22 ? 22 - column.name.size() : 1, ' ')
               << column_kind_name(column.kind) << "  [" << format_fixed(all.min, 3) << ", "
               << format_fixed(all.max, 3) << "]\n";
   }

@@ -12,27 +12,27 @@ namespace nhb2::cli {
 
 int run_query(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("cellcode", po::value<std::string>()->required()->value_name("CELLCODE"),
-       "cellcode A|BC|DEF, e.g. 0|10|210")
-      ("lr", po::value<std::string>()->required()->value_name("X"),
-       "learning rate: 0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4")
-      ("batch-size", po::value<std::string>()->required()->value_name("N"),
-       "batch size: 16, 32, 64, 128, 256, 512")
-      ("epoch", po::value<int>()->default_value(12)->value_name("E"), "12 or 200")
-      ("mode", po::value<std::string>()->default_value("valid")->value_name("M"),
-       "train, valid or test (ignored for epoch 200)")
-      ("iepoch", po::value<int>()->value_name("K"),
-       "accuracy after K of the 12 epochs, 1..12 (epoch 12 only)")
-      ("seed", po::value<int>()->value_name("S"), "a recorded training seed (default: the smallest)")
-      ("seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
-       "fixed, mean (over seeds) or sampled");
+  options.add_options()("cellcode", po::value<std::string>()->required()->value_name("CELLCODE"),
+                        "cellcode A|BC|DEF, e.g. 0|10|210")(
+      "lr", po::value<std::string>()->required()->value_name("X"),
+      "learning rate: 0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4")(
+      "batch-size", po::value<std::string>()->required()->value_name("N"),
+      "batch size: 16, 32, 64, 128, 256, 512")(
+      "epoch", po::value<int>()->default_value(12)->value_name("E"), "12 or 200")(
+      "mode", po::value<std::string>()->default_value("valid")->value_name("M"),
+      "train, valid or test (ignored for epoch 200)")(
+      "iepoch", po::value<int>()->value_name("K"),
+      "accuracy after K of the 12 epochs, 1..12 (epoch 12 only)")(
+      "seed", po::value<int>()->value_name("S"),
+      "a recorded training seed (default: the smallest)")(
+      "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
+      "fixed, mean (over seeds) or sampled");
   add_data_options(options);
   po::positional_options_description positional;
   positional.add("cellcode", 1);
   po::variables_map vm;
-  if (!parse_options("query", "CELLCODE --lr X --batch-size N [options]", options, positional,
-                     args, vm)) {
+  if (!parse_options("query", "CELLCODE --lr X --batch-size N [options]", options, positional, args,
+                     vm)) {
     return 0;
   }
   const Cell cell = parse_cellcode(vm["cellcode"].as<std::string>());
@@ -71,8 +71,9 @@ int run_query(const std::vector<std::string>& args) {
     std::cout << "mode:           " << mode_name(query.mode) << "\n"
               << "iepoch:         " << (query.iepoch ? query.iepoch : 12) << "\n"
               << "seed:           "
-              << (session.seed_policy() == SeedPolicy::fixed ? std::to_string(session.seed())
-                                                             : seed_policy_name(session.seed_policy()))
+              << (session.seed_policy() == SeedPolicy::fixed
+                      ? std::to_string(session.seed())
+                      : seed_policy_name(session.seed_policy()))
               << "\n"
               << "accuracy:       " << format_number(result.accuracy) << "\n"
               << "cost:           " << format_number(*result.cost) << "\n";

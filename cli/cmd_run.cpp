@@ -36,19 +36,19 @@ MeanStd mean_std(const std::vector<double>& values) {
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("optimizer", po::value<std::string>()->default_value("random_search")->value_name("NAME"),
-       "optimizer to run (see 'nhb2 list')")
-      ("param", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-       "optimizer parameter, repeatable (see 'nhb2 list')")
-      ("budget", po::value<double>()->default_value(20000.0)->value_name("SECONDS"),
-       "simulated train+valid seconds per run (a run queries while its cost is below this)")
-      ("runs", po::value<int>()->default_value(10)->value_name("N"), "number of runs")
-      ("seed", po::value<std::uint64_t>()->default_value(0)->value_name("S"),
-       "master seed; run i uses splitmix64(S, i)")
-      ("seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
-       "training seed per query: fixed (222), mean (over seeds) or sampled")
-      ("quiet,q", "print only the summary, not one line per run");
+  options.add_options()(
+      "optimizer", po::value<std::string>()->default_value("random_search")->value_name("NAME"),
+      "optimizer to run (see 'nhb2 list')")(
+      "param", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+      "optimizer parameter, repeatable (see 'nhb2 list')")(
+      "budget", po::value<double>()->default_value(20000.0)->value_name("SECONDS"),
+      "simulated train+valid seconds per run (a run queries while its cost is below this)")(
+      "runs", po::value<int>()->default_value(10)->value_name("N"), "number of runs")(
+      "seed", po::value<std::uint64_t>()->default_value(0)->value_name("S"),
+      "master seed; run i uses splitmix64(S, i)")(
+      "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
+      "training seed per query: fixed (222), mean (over seeds) or sampled")(
+      "quiet,q", "print only the summary, not one line per run");
   add_data_options(options);
   po::variables_map vm;
   if (!parse_options("run", "[--optimizer NAME] [--param K=V]... [options]", options, {}, args,
@@ -57,7 +57,8 @@ int run_run(const std::vector<std::string>& args) {
   }
   const double budget = vm["budget"].as<double>();
   if (!(budget > 0.0) || !std::isfinite(budget)) {
-    throw InvalidArgument("--budget " + format_number(budget) + " must be a positive number of seconds");
+    throw InvalidArgument("--budget " + format_number(budget) +
+                          " must be a positive number of seconds");
   }
   const int runs = vm["runs"].as<int>();
   if (runs <= 0) throw InvalidArgument("--runs " + std::to_string(runs) + " must be at least 1");
@@ -77,8 +78,8 @@ int run_run(const std::vector<std::string>& args) {
   const Benchmark benchmark = load_benchmark(vm);
   const bool quiet = vm.count("quiet") > 0;
 
-  std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget)
-            << " s, " << runs << " runs, master seed " << master_seed << ", seed policy "
+  std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget) << " s, "
+            << runs << " runs, master seed " << master_seed << ", seed policy "
             << seed_policy_name(spec.seed_policy) << "\n"
             << "# data: " << benchmark.source().kind << " (" << benchmark.source().description
             << "), checksum " << benchmark.checksum() << "\n";

@@ -11,10 +11,10 @@ namespace nhb2::cli {
 
 int run_synth(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("out", po::value<std::string>()->required()->value_name("FILE"), "output .nhb2 file")
-      ("seed", po::value<std::uint64_t>()->default_value(kDefaultSyntheticSeed)->value_name("N"),
-       "generator seed");
+  options.add_options()("out", po::value<std::string>()->required()->value_name("FILE"),
+                        "output .nhb2 file")(
+      "seed", po::value<std::uint64_t>()->default_value(kDefaultSyntheticSeed)->value_name("N"),
+      "generator seed");
   po::variables_map vm;
   if (!parse_options("synth", "--out FILE [--seed N]", options, {}, args, vm)) return 0;
   const std::string out = vm["out"].as<std::string>();

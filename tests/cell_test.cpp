@@ -69,7 +69,8 @@ TEST_CASE("learning rates and batch sizes are looked up on the grid", "[config][
   CHECK(parse_lr("0.4") == 7);
   CHECK(parse_batch_size("16") == 0);
   CHECK(parse_batch_size("512") == 5);
-  CHECK_THROWS_WITH(parse_lr("0.3"), Catch::Contains("0.3") && Catch::Contains("allowed: 0.003125"));
+  CHECK_THROWS_WITH(parse_lr("0.3"),
+                    Catch::Contains("0.3") && Catch::Contains("allowed: 0.003125"));
   CHECK_THROWS_WITH(parse_lr("fast"), Catch::Contains("'fast'"));
   CHECK_THROWS_WITH(parse_batch_size("100"), Catch::Contains("batch size 100") &&
                                                  Catch::Contains("16, 32, 64, 128, 256, 512"));

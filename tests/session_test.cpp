@@ -67,8 +67,7 @@ QueryOptions at(int epoch, Mode mode = Mode::valid, int iepoch = 0, int seed = 0
 
 }  // namespace
 
-TEST_CASE("a 12-epoch query answers the last epoch's accuracy of the cell's class",
-          "[session]") {
+TEST_CASE("a 12-epoch query answers the last epoch's accuracy of the cell's class", "[session]") {
   Session session(small_benchmark());
   const QueryResult valid = session.query(kOdd);
   CHECK(valid.accuracy == 21.0);
@@ -84,10 +83,10 @@ TEST_CASE("a 12-epoch query answers the last epoch's accuracy of the cell's clas
 TEST_CASE("a partial-epoch query sums the per-epoch times of the modes it needs", "[session]") {
   Session session(small_benchmark());
   const QueryResult train = session.query(kOdd, at(12, Mode::train, 3));
-  CHECK(train.accuracy == 10.0 + 0 + 0 + 2 + 0.5);  // train_acc_2
-  CHECK(*train.cost == 24.0);                       // 3 × 8
-  CHECK(*session.query(kOdd, at(12, Mode::valid, 3)).cost == 30.0);   // + 3 × 2
-  CHECK(*session.query(kOdd, at(12, Mode::test, 3)).cost == 33.0);    // + 3 × 1
+  CHECK(train.accuracy == 10.0 + 0 + 0 + 2 + 0.5);                   // train_acc_2
+  CHECK(*train.cost == 24.0);                                        // 3 × 8
+  CHECK(*session.query(kOdd, at(12, Mode::valid, 3)).cost == 30.0);  // + 3 × 2
+  CHECK(*session.query(kOdd, at(12, Mode::test, 3)).cost == 33.0);   // + 3 × 1
   CHECK(session.query(kOdd, at(12, Mode::valid, 1)).accuracy == 10.0);
   // iepoch 12 uses the stored totals, not the sums.
   CHECK(*session.query(kOdd, at(12, Mode::valid, 12)).cost == 131.0);
@@ -110,8 +109,8 @@ TEST_CASE("the seed defaults to the smallest and can be set or given per query",
   CHECK(session.query(kOdd).accuracy == 21.0);  // the per-query seed does not stick
   session.set_seed(888);
   CHECK(session.query(kOdd).accuracy == 23.0);
-  CHECK_THROWS_WITH(session.set_seed(111), Catch::Contains("seed 111") &&
-                                               Catch::Contains("222, 555, 888"));
+  CHECK_THROWS_WITH(session.set_seed(111),
+                    Catch::Contains("seed 111") && Catch::Contains("222, 555, 888"));
 }
 
 TEST_CASE("seed policy mean averages accuracy and cost over the seeds", "[session]") {
@@ -119,7 +118,7 @@ TEST_CASE("seed policy mean averages accuracy and cost over the seeds", "[sessio
   options.seed_policy = SeedPolicy::mean;
   Session session(small_benchmark(), options);
   const QueryResult result = session.query(kOdd);
-  CHECK(result.accuracy == 22.0);          // (21 + 22 + 23) / 3
+  CHECK(result.accuracy == 22.0);  // (21 + 22 + 23) / 3
   CHECK(*result.cost == (131.0 + 261.0 + 391.0) / 3);
 }
 
@@ -139,10 +138,10 @@ TEST_CASE("seed policy sampled draws recorded seeds reproducibly from its stream
 
 TEST_CASE("the log records every 12-epoch query and a strictly better incumbent", "[session]") {
   Session session(small_benchmark());
-  session.query(kEven);                                // 11.8, cost 130
-  session.query(kOdd);                                 // 21, cost 131
-  session.query(kOdd, at(12, Mode::valid, 0, 222));    // 21 again: not strictly better
-  session.query(kEven, at(12, Mode::valid, 3));        // 2.8, cost 30
+  session.query(kEven);                              // 11.8, cost 130
+  session.query(kOdd);                               // 21, cost 131
+  session.query(kOdd, at(12, Mode::valid, 0, 222));  // 21 again: not strictly better
+  session.query(kEven, at(12, Mode::valid, 3));      // 2.8, cost 30
   CHECK(session.acc_trans() == std::vector<double>{11.8, 21.0, 21.0, 2.8});
   CHECK(session.total_cost_trans() == std::vector<double>{130.0, 261.0, 392.0, 422.0});
   CHECK(session.best_acc_trans() == std::vector<double>{11.8, 21.0, 21.0, 21.0});
@@ -153,8 +152,7 @@ TEST_CASE("the log records every 12-epoch query and a strictly better incumbent"
   CHECK(session.total_cost() == 422.0);
 }
 
-TEST_CASE("results give the incumbent's test accuracy at 12 and 200 epochs unlogged",
-          "[session]") {
+TEST_CASE("results give the incumbent's test accuracy at 12 and 200 epochs unlogged", "[session]") {
   Session session(small_benchmark());
   CHECK_THROWS_AS(session.results(), Error);
   session.query(kEven);

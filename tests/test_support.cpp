@@ -1,12 +1,12 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace nhb2::test {
 
@@ -34,12 +34,12 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-CliResult run_cli(const std::string& args) {
+CliResult run_cli(const std::string& args, const std::string& env) {
   TempDir dir;
   const std::string out = dir.file("out.txt");
   const std::string err = dir.file("err.txt");
-  const std::string command =
-      std::string("'") + NHB2_CLI_PATH + "' " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const std::string command = env + (env.empty() ? "" : " ") + "'" + NHB2_CLI_PATH + "' " + args +
+                              " >'" + out + "' 2>'" + err + "' </dev/null";
   const int status = std::system(command.c_str());
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -16,7 +16,8 @@ struct CliResult {
 };
 
 // Runs `nhb2 <args>` (args is shell text, quoted by the caller) with stdout and stderr captured.
-CliResult run_cli(const std::string& args);
+// env is an optional shell prefix such as "NHB2_DATA=/tmp/x.nhb2".
+CliResult run_cli(const std::string& args, const std::string& env = "");
 
 // A fresh empty directory under the system temp folder, removed when the object dies.
 class TempDir {

@@ -8,7 +8,9 @@ void RandomSearch::reset(const SearchSpace& space, Rng rng) {
   next_id_ = 0;
 }
 
-Trial RandomSearch::ask() { return Trial{space_.sample(rng_), kMaxEpochs, next_id_++}; }
+Trial RandomSearch::ask() {
+  return Trial{space_.sample(rng_), kMaxEpochs, next_id_++};
+}
 
 void RandomSearch::tell(const Trial&, const Observation&) {}
 

@@ -25,9 +25,13 @@ Mode parse_mode(const std::string& text) {
   throw InvalidArgument("mode '" + text + "' is not allowed; allowed: train, valid, test");
 }
 
-Benchmark Benchmark::synthetic(std::uint64_t seed) { return Benchmark(make_synthetic_table(seed)); }
+Benchmark Benchmark::synthetic(std::uint64_t seed) {
+  return Benchmark(make_synthetic_table(seed));
+}
 
-Benchmark Benchmark::open(const std::string& path) { return Benchmark(read_nhb2(path)); }
+Benchmark Benchmark::open(const std::string& path) {
+  return Benchmark(read_nhb2(path));
+}
 
 Benchmark::Benchmark(Table table) {
   table.validate();

@@ -32,7 +32,9 @@ Session::Session(const Benchmark& benchmark, SessionOptions options)
   if (options_.seed != 0) seed_index_ = benchmark_.seed_index(options_.seed);
 }
 
-void Session::set_seed(int seed) { seed_index_ = benchmark_.seed_index(seed); }
+void Session::set_seed(int seed) {
+  seed_index_ = benchmark_.seed_index(seed);
+}
 
 void Session::check(const QueryOptions& options) const {
   if (options.epoch != 12 && options.epoch != 200) {

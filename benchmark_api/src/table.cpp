@@ -13,7 +13,9 @@ constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
 constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
 constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
 
-inline std::uint64_t rotate_left(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+inline std::uint64_t rotate_left(std::uint64_t x, int r) {
+  return (x << r) | (x >> (64 - r));
+}
 inline std::uint64_t round_step(std::uint64_t accumulator, std::uint64_t input) {
   accumulator += input * kPrime2;
   return rotate_left(accumulator, 31) * kPrime1;
@@ -39,7 +41,8 @@ std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed)
   const unsigned char* const end = p + size;
   std::uint64_t lanes[4] = {seed + kPrime1 + kPrime2, seed + kPrime2, seed, seed - kPrime1};
   while (end - p >= 32) {
-    for (int lane = 0; lane < 4; ++lane) lanes[lane] = round_step(lanes[lane], load64(p + 8 * lane));
+    for (int lane = 0; lane < 4; ++lane)
+      lanes[lane] = round_step(lanes[lane], load64(p + 8 * lane));
     p += 32;
   }
   std::uint64_t h = rotate_left(lanes[0], 1) + rotate_left(lanes[1], 7) +
@@ -124,8 +127,8 @@ const Column& Table::at(const std::string& name) const {
 
 void Table::validate() const {
   if (num_classes_ <= 0 || num_classes_ > kNumCells) {
-    throw DataError("the table has " + std::to_string(num_classes_) +
-                    " classes; allowed: 1.." + std::to_string(kNumCells));
+    throw DataError("the table has " + std::to_string(num_classes_) + " classes; allowed: 1.." +
+                    std::to_string(kNumCells));
   }
   if (seeds_.empty()) throw DataError("the table has no seeds");
   std::vector<bool> used(num_classes_, false);

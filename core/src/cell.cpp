@@ -76,8 +76,8 @@ Cell parse_cellcode(std::string_view text) {
       continue;
     }
     if (c < '0' || c > '3') {
-      throw InvalidArgument("invalid cellcode " + quoted + ": bad character '" +
-                            std::string(1, c) + "' at position " + std::to_string(i + 1) + "; " +
+      throw InvalidArgument("invalid cellcode " + quoted + ": bad character '" + std::string(1, c) +
+                            "' at position " + std::to_string(i + 1) + "; " +
                             std::string(kCellcodeForm));
     }
     cell.edges[edge++] = static_cast<Op>(c - '0');

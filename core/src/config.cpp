@@ -65,8 +65,8 @@ int lr_index_of(double lr) {
   for (int i = 0; i < kNumLearningRates; ++i) {
     if (std::fabs(lr - kLearningRates[i]) <= 1e-9 * kLearningRates[i]) return i;
   }
-  throw InvalidArgument("learning rate " + format_lr(lr) + " is not on the grid; allowed: " +
-                        allowed_learning_rates());
+  throw InvalidArgument("learning rate " + format_lr(lr) +
+                        " is not on the grid; allowed: " + allowed_learning_rates());
 }
 
 int batch_size_index_of(long long batch_size) {
@@ -83,8 +83,8 @@ int parse_lr(std::string_view text) {
   errno = 0;
   const double lr = std::strtod(owned.c_str(), &end);
   if (owned.empty() || end != owned.c_str() + owned.size() || errno != 0 || !std::isfinite(lr)) {
-    throw InvalidArgument("learning rate '" + owned + "' is not a number; allowed: " +
-                          allowed_learning_rates());
+    throw InvalidArgument("learning rate '" + owned +
+                          "' is not a number; allowed: " + allowed_learning_rates());
   }
   return lr_index_of(lr);
 }
@@ -95,8 +95,8 @@ int parse_batch_size(std::string_view text) {
   errno = 0;
   const long long batch_size = std::strtoll(owned.c_str(), &end, 10);
   if (owned.empty() || end != owned.c_str() + owned.size() || errno != 0) {
-    throw InvalidArgument("batch size '" + owned + "' is not an integer; allowed: " +
-                          allowed_batch_sizes());
+    throw InvalidArgument("batch size '" + owned +
+                          "' is not an integer; allowed: " + allowed_batch_sizes());
   }
   return batch_size_index_of(batch_size);
 }

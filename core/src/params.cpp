@@ -126,9 +126,15 @@ std::pair<std::string, std::string> parse_assignment(const std::string& text) {
 long long ParamValues::get_int(const std::string& name) const {
   return static_cast<long long>(numbers_.at(name));
 }
-double ParamValues::get_real(const std::string& name) const { return numbers_.at(name); }
-bool ParamValues::get_bool(const std::string& name) const { return numbers_.at(name) != 0.0; }
-const std::string& ParamValues::get_choice(const std::string& name) const { return text(name); }
+double ParamValues::get_real(const std::string& name) const {
+  return numbers_.at(name);
+}
+bool ParamValues::get_bool(const std::string& name) const {
+  return numbers_.at(name) != 0.0;
+}
+const std::string& ParamValues::get_choice(const std::string& name) const {
+  return text(name);
+}
 
 const std::string& ParamValues::text(const std::string& name) const {
   for (const auto& item : items_) {

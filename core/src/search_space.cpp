@@ -45,8 +45,8 @@ bool SearchSpace::contains(const Config& config) const {
 Config SearchSpace::sample(Rng& rng) const {
   Config config;
   for (int dim = 0; dim < kNumDims; ++dim) {
-    config.values[dim] = static_cast<std::uint8_t>(
-        is_fixed(dim) ? fixed_[dim] : uniform_index(rng, kDimSizes[dim]));
+    config.values[dim] =
+        static_cast<std::uint8_t>(is_fixed(dim) ? fixed_[dim] : uniform_index(rng, kDimSizes[dim]));
   }
   return config;
 }

@@ -16,8 +16,8 @@ const char* stop_reason_name(StopReason reason) {
   return "?";
 }
 
-RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer,
-                         const SearchSpace& space, const RunSpec& spec) {
+RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const SearchSpace& space,
+                         const RunSpec& spec) {
   SessionOptions session_options;
   session_options.seed_policy = spec.seed_policy;
   session_options.seed = spec.seed;
@@ -37,8 +37,8 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer,
     }
     const Trial trial = optimizer.ask();
     if (!space.contains(trial.config) || trial.epochs < 1 || trial.epochs > kMaxEpochs) {
-      throw Error("the optimizer proposed an invalid trial: " + describe(trial.config) +
-                  " at " + std::to_string(trial.epochs) +
+      throw Error("the optimizer proposed an invalid trial: " + describe(trial.config) + " at " +
+                  std::to_string(trial.epochs) +
                   " epochs (allowed: a config of the search space, epochs 1..12)");
     }
     QueryOptions query;

@@ -45,7 +45,7 @@ struct QueryResult {
 
 struct SessionOptions {
   SeedPolicy seed_policy = SeedPolicy::fixed;
-  int seed = 0;               // 0: the smallest recorded seed
+  int seed = 0;                // 0: the smallest recorded seed
   std::uint64_t rng_seed = 0;  // the stream of the sampled policy
 };
 

@@ -45,6 +45,8 @@ struct Cell {
 // Parses `A|BC|DEF` (digits 0-3). Throws InvalidArgument naming the bad character or length.
 Cell parse_cellcode(std::string_view text);
 std::string format_cellcode(const Cell& cell);
-inline std::string format_cellcode(int cell_index) { return format_cellcode(Cell::from_index(cell_index)); }
+inline std::string format_cellcode(int cell_index) {
+  return format_cellcode(Cell::from_index(cell_index));
+}
 
 }  // namespace nhb2

@@ -13,7 +13,8 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
-// A value given by the user (CLI flag, API argument) is outside the search space or the allowed set.
+// A value given by the user (CLI flag, API argument) is outside the search space or the allowed
+// set.
 class InvalidArgument : public Error {
  public:
   using Error::Error;

@@ -27,8 +27,8 @@ struct ParamSpec {
 
   static ParamSpec integer(std::string name, long long default_value, long long min_value,
                            long long max_value, std::string help);
-  static ParamSpec real(std::string name, double default_value, double min_value,
-                        double max_value, std::string help);
+  static ParamSpec real(std::string name, double default_value, double min_value, double max_value,
+                        std::string help);
   static ParamSpec boolean(std::string name, bool default_value, std::string help);
   static ParamSpec choice(std::string name, std::string default_value,
                           std::vector<std::string> choices, std::string help);

@@ -30,7 +30,9 @@ inline std::uint64_t stream_seed(std::uint64_t seed, Stream stream) {
   return splitmix64(seed ^ 0x6e6862322d727321ULL, static_cast<std::uint64_t>(stream));
 }
 
-inline Rng make_rng(std::uint64_t seed) { return Rng(seed); }
+inline Rng make_rng(std::uint64_t seed) {
+  return Rng(seed);
+}
 
 // Uniform integer in [0, n). Precondition: n > 0.
 int uniform_index(Rng& rng, int n);

@@ -39,7 +39,7 @@ struct RunOutcome {
 };
 
 // Throws Error when the optimizer proposes an invalid trial (naming it) or never queries.
-RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer,
-                         const SearchSpace& space, const RunSpec& spec);
+RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const SearchSpace& space,
+                         const RunSpec& spec);
 
 }  // namespace nhb2

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package nhb2 needs to build, test and plot (Debian 12).
+# Run as root (or with sudo available). Nothing is downloaded at build time.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libeigen3-dev libboost-program-options-dev libboost-dev
+  libyaml-cpp-dev catch2 libbenchmark-dev
+  gnuplot-nox
+  python3 python3-numpy
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "all build dependencies are installed"
+fi

@@ -1,0 +1,62 @@
+#pragma once
+// The `.nhb2` file: a versioned binary copy of a Table that opens in milliseconds.
+//
+// Contract (the byte layout is specified field by field in docs/data-format.md):
+// - write_nhb2 validates the table, writes it to a unique temporary file beside `path` and renames
+//   it over `path`, so a reader never sees a half-written file. On any failure it throws DataError
+//   naming the path and the OS reason, removes the temporary file and leaves `path` untouched.
+// - read_nhb2 refuses any file that is not exactly what write_nhb2 writes, throwing DataError with
+//   a one-line message that starts with the path and says what is wrong (missing, not an nhb2
+//   file, unsupported version, wrong byte order, truncated, absurd dimensions, checksum mismatch,
+//   bad column directory, then Table::validate()). It never reads out of bounds, never crashes on
+//   any bytes, and never allocates more than the file's actual size justifies.
+// - The file checksum (stored in the header) guards the bytes of the file; it is not
+//   Table::checksum(), which hashes the table's content and is what results should cite.
+// - Files are written on little-endian hosts only; a file with another byte order is refused.
+
+#include <nhb2/benchmark_api/table.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nhb2 {
+
+constexpr std::uint32_t kNhb2FormatVersion = 1;
+
+// One entry of the column directory; offsets are from the start of the file.
+struct Nhb2ColumnInfo {
+  std::string name;
+  ColumnKind kind = ColumnKind::per_epoch;
+  std::uint64_t byte_offset = 0;
+  std::uint64_t byte_length = 0;
+};
+
+// What a file holds, read from its header, metadata and directory (not its column payloads).
+struct Nhb2FileInfo {
+  std::string path;
+  std::uint32_t version = 0;
+  std::uint64_t file_size = 0;
+  std::uint64_t stored_checksum = 0;  // file checksum from the header; not verified by inspect
+  int num_classes = 0;
+  int num_epochs = 0;
+  std::vector<int> seeds;
+  DataSource source;
+  std::vector<Nhb2ColumnInfo> columns;
+
+  // The stored file checksum as 16 hex digits.
+  std::string stored_checksum_hex() const;
+};
+
+// Writes `table` to `path` atomically. Throws DataError (table invalid, or the folder is missing or
+// unwritable, or the disk is full) and then leaves no file behind.
+void write_nhb2(const Table& table, const std::string& path);
+
+// Reads and fully checks a file written by write_nhb2 (checksum included).
+Table read_nhb2(const std::string& path);
+
+// Reads only the header, metadata and column directory, checking their structure but not the
+// checksum of the payloads; fast on any file size (for `nhb2 info`).
+Nhb2FileInfo inspect_nhb2(const std::string& path);
+
+}  // namespace nhb2

@@ -1,6 +1,12 @@
 #include <nhb2/algorithms/builtin.hpp>
 
+#include <nhb2/algorithms/bohb.hpp>
+#include <nhb2/algorithms/gp_bo.hpp>
+#include <nhb2/algorithms/hpo_then_nas.hpp>
+#include <nhb2/algorithms/local_search.hpp>
 #include <nhb2/algorithms/random_search.hpp>
+#include <nhb2/algorithms/regularized_evolution.hpp>
+#include <nhb2/algorithms/reinforce.hpp>
 
 namespace nhb2 {
 
@@ -9,6 +15,13 @@ const Registry& builtin_optimizers() {
     Registry r;
     // One line per optimizer.
     r.add(RandomSearch::info());
+    r.add(LocalSearch::info());
+    r.add(RegularizedEvolution::info());
+    r.add(Reinforce::info());
+    r.add(Bohb::info());
+    r.add(GpBo::info());
+    r.add(HpoThenNas::rs_then_rea_info());
+    r.add(HpoThenNas::bohb_then_rea_info());
     return r;
   }();
   return registry;

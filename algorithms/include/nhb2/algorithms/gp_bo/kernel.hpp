@@ -1,0 +1,40 @@
+#pragma once
+// Stationary ARD kernels over feature vectors (points are the rows of a matrix).
+//
+// With scaled squared distance r² = Σ_d (a_d − b_d)² / ℓ_d² and signal variance s²:
+//   rbf        k(a, b) = s² exp(−r²/2)
+//   matern52   k(a, b) = s² (1 + √5 r + 5r²/3) exp(−√5 r)
+// Hyperparameters live in log space: θ = (log ℓ_1 .. log ℓ_D, log s²), so any real θ is valid.
+
+#include <nhb2/algorithms/gp_bo/kernel_type.hpp>
+
+#include <Eigen/Core>
+
+namespace nhb2::gp_bo {
+
+struct KernelParams {
+  KernelType type = KernelType::matern52;
+  Eigen::VectorXd log_lengthscales;  // one per feature (ARD)
+  double log_signal_variance = 0.0;
+
+  int num_features() const { return static_cast<int>(log_lengthscales.size()); }
+};
+
+// k as a function of r² for unit signal variance. Precondition: r2 >= 0.
+double kernel_profile(KernelType type, double r2);
+
+// K_ij = k(a_i, b_j): an a.rows() × b.rows() matrix. The second form writes into out, reusing
+// its storage when the size matches (the likelihood search calls it many times).
+Eigen::MatrixXd kernel_matrix(const KernelParams& params, const Eigen::MatrixXd& a,
+                              const Eigen::MatrixXd& b);
+void kernel_matrix(const KernelParams& params, const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                   Eigen::MatrixXd& out);
+
+// For K = kernel_matrix(params, x, x) and a symmetric weight matrix w (n × n):
+// g_j = Σ_ab w_ab ∂K_ab/∂θ_j for θ = (log ℓ_1 .. log ℓ_D, log s²); D + 1 entries.
+// The GP's log-marginal-likelihood gradient is ½ g for w = ααᵀ − K⁻¹.
+// w is overwritten (used as workspace, so no n × n temporary is allocated).
+Eigen::VectorXd kernel_gradient_contraction(const KernelParams& params, const Eigen::MatrixXd& x,
+                                            Eigen::MatrixXd& w);
+
+}  // namespace nhb2::gp_bo

@@ -1,0 +1,288 @@
+#include <nhb2/algorithms/gp_bo.hpp>
+
+#include <nhb2/algorithms/gp_bo/acquisition.hpp>
+#include <nhb2/algorithms/gp_bo/encoding.hpp>
+#include <nhb2/algorithms/gp_bo/gp.hpp>
+#include <nhb2/algorithms/gp_bo/hyperparameter_fit.hpp>
+#include <nhb2/core/error.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace nhb2 {
+
+namespace {
+
+constexpr int kNumTopConfigs = 5;   // whose neighbours and mutations join the candidates
+constexpr int kNumMutations = 50;   // double mutations of the top configs per ask
+constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
+// The likelihood is maximised on at most this many observations (chosen like the training set):
+// its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
+constexpr int kMaxHyperparameterFitPoints = 100;
+
+void check_range(const char* name, double value, double min_value, double max_value) {
+  if (!(value >= min_value && value <= max_value)) {
+    throw InvalidArgument("gp_bo option " + std::string(name) + " = " + std::to_string(value) +
+                          " is outside [" + std::to_string(min_value) + ", " +
+                          std::to_string(max_value) + "]");
+  }
+}
+
+Eigen::MatrixXd encode_rows(const std::vector<Config>& configs) {
+  // Row-major scratch so encode() can write one point contiguously.
+  Eigen::Matrix<double, Eigen::Dynamic, gp_bo::kNumFeatures, Eigen::RowMajor> rows(
+      static_cast<Eigen::Index>(configs.size()), gp_bo::kNumFeatures);
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    gp_bo::encode(configs[i], rows.row(static_cast<Eigen::Index>(i)).data());
+  }
+  return rows;
+}
+
+}  // namespace
+
+struct GpBo::State {
+  SearchSpace space;
+  Rng rng;
+  std::uint64_t next_id = 0;
+  // Every observation, in tell order.
+  std::vector<Config> configs;
+  std::vector<double> valid_accs;
+  std::unordered_set<int> evaluated;              // config indices
+  std::map<std::uint64_t, Config> pending;        // asked, not yet told, by trial id
+  gp_bo::GpHyperparameters hyperparameters;
+  bool hyperparameters_fitted = false;
+  int tells_since_refit = 0;
+
+  bool seen(const Config& config) const {
+    if (evaluated.count(config.index())) return true;
+    for (const auto& entry : pending) {
+      if (entry.second == config) return true;
+    }
+    return false;
+  }
+
+  Config fresh_sample() {
+    Config config = space.sample(rng);
+    for (int attempt = 1; attempt < kSampleAttempts && seen(config); ++attempt) {
+      config = space.sample(rng);
+    }
+    return config;
+  }
+
+  // Observation indices sorted best first (ties: earlier first).
+  std::vector<int> ranking() const {
+    std::vector<int> order(configs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [this](int a, int b) { return valid_accs[a] > valid_accs[b]; });
+    return order;
+  }
+
+  // The GP's training set: everything, or the best half plus the most recent of the rest.
+  std::vector<int> training_set(int max_observations) const {
+    const int n = static_cast<int>(configs.size());
+    std::vector<int> chosen;
+    if (n <= max_observations) {
+      chosen.resize(n);
+      std::iota(chosen.begin(), chosen.end(), 0);
+      return chosen;
+    }
+    const std::vector<int> order = ranking();
+    std::vector<char> taken(n, 0);
+    for (int i = 0; i < max_observations / 2; ++i) taken[order[i]] = 1;
+    int count = max_observations / 2;
+    for (int i = n - 1; i >= 0 && count < max_observations; --i) {
+      if (!taken[i]) {
+        taken[i] = 1;
+        ++count;
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      if (taken[i]) chosen.push_back(i);
+    }
+    return chosen;
+  }
+
+  // Features and valid accuracies of training_set(max_observations).
+  void training_data(int max_observations, Eigen::MatrixXd& x, Eigen::VectorXd& y) const {
+    const std::vector<int> chosen = training_set(max_observations);
+    std::vector<Config> chosen_configs;
+    y.resize(static_cast<Eigen::Index>(chosen.size()));
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      chosen_configs.push_back(configs[chosen[i]]);
+      y[static_cast<Eigen::Index>(i)] = valid_accs[chosen[i]];
+    }
+    x = encode_rows(chosen_configs);
+  }
+
+  std::vector<Config> candidates(int n_candidates) {
+    std::vector<Config> result;
+    std::unordered_set<int> included;
+    auto add = [&](const Config& config) {
+      if (seen(config) || !included.insert(config.index()).second) return;
+      result.push_back(config);
+    };
+    for (int i = 0; i < n_candidates; ++i) add(space.sample(rng));
+    std::vector<Config> top;
+    for (int index : ranking()) {
+      if (static_cast<int>(top.size()) == kNumTopConfigs) break;
+      if (std::find(top.begin(), top.end(), configs[index]) == top.end()) {
+        top.push_back(configs[index]);
+      }
+    }
+    for (const Config& config : top) {
+      for (const Config& neighbour : space.neighbours(config)) add(neighbour);
+    }
+    if (space.num_free_dims() > 0 && !top.empty()) {
+      for (int i = 0; i < kNumMutations; ++i) {
+        const Config& parent = top[uniform_index(rng, static_cast<int>(top.size()))];
+        add(space.mutate(space.mutate(parent, rng), rng));
+      }
+    }
+    return result;
+  }
+};
+
+GpBo::GpBo(GpBoOptions options) : options_(options), state_(std::make_unique<State>()) {
+  check_range("n_initial", options_.n_initial, 1, 100000);
+  check_range("n_candidates", options_.n_candidates, 1, 1000000);
+  check_range("xi", options_.xi, 0.0, 10.0);
+  check_range("refit_every", options_.refit_every, 1, 100000);
+  check_range("max_observations", options_.max_observations, 10, 100000);
+}
+
+GpBo::~GpBo() = default;
+GpBo::GpBo(GpBo&&) noexcept = default;
+GpBo& GpBo::operator=(GpBo&&) noexcept = default;
+
+void GpBo::reset(const SearchSpace& space, Rng rng) {
+  state_ = std::make_unique<State>();
+  state_->space = space;
+  state_->rng = rng;
+  state_->hyperparameters =
+      gp_bo::GpHyperparameters::defaults(options_.kernel, gp_bo::kNumFeatures);
+}
+
+Trial GpBo::ask() {
+  State& s = *state_;
+  Trial trial{Config{}, kMaxEpochs, s.next_id++};
+  // The initial design counts every trial asked or told, so observations told before any ask
+  // (a warm start) count too.
+  if (static_cast<int>(s.configs.size() + s.pending.size()) < options_.n_initial ||
+      s.configs.size() < 2) {
+    trial.config = s.fresh_sample();
+  } else {
+    trial.config = propose();
+  }
+  s.pending.emplace(trial.id, trial.config);
+  return trial;
+}
+
+Config GpBo::propose() {
+  State& s = *state_;
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  if (!s.hyperparameters_fitted || s.tells_since_refit >= options_.refit_every) {
+    s.training_data(std::min(options_.max_observations, kMaxHyperparameterFitPoints), x, y);
+    s.hyperparameters = gp_bo::fit_hyperparameters(x, y, s.hyperparameters, s.rng).hyperparameters;
+    s.hyperparameters_fitted = true;
+    s.tells_since_refit = 0;
+  }
+  s.training_data(options_.max_observations, x, y);
+  gp_bo::GaussianProcess gp;
+  if (!gp.fit(x, y, s.hyperparameters)) {
+    s.hyperparameters = gp_bo::GpHyperparameters::defaults(options_.kernel, gp_bo::kNumFeatures);
+    if (!gp.fit(x, y, s.hyperparameters)) return s.fresh_sample();
+  }
+  const double best_raw = y.maxCoeff();
+
+  if (!s.pending.empty()) {
+    // Kriging believer: pretend each pending trial returned the current posterior mean, which
+    // shrinks the variance there and steers this ask away from them.
+    std::vector<Config> pending_configs;
+    for (const auto& entry : s.pending) pending_configs.push_back(entry.second);
+    Eigen::VectorXd mean, variance;
+    gp.predict(encode_rows(pending_configs), mean, variance);
+    const Eigen::Index n = x.rows();
+    const Eigen::Index p = static_cast<Eigen::Index>(pending_configs.size());
+    Eigen::MatrixXd x_all(n + p, x.cols());
+    x_all << x, encode_rows(pending_configs);
+    Eigen::VectorXd y_all(n + p);
+    y_all.head(n) = y;
+    for (Eigen::Index i = 0; i < p; ++i) y_all[n + i] = gp.to_raw(mean[i]);
+    gp_bo::GaussianProcess believer;
+    if (believer.fit(x_all, y_all, s.hyperparameters)) gp = std::move(believer);
+  }
+
+  const std::vector<Config> candidates = s.candidates(options_.n_candidates);
+  if (candidates.empty()) return s.fresh_sample();
+  Eigen::VectorXd mean, variance;
+  gp.predict(encode_rows(candidates), mean, variance);
+  const double best = gp.to_standardised(best_raw);
+  Eigen::Index chosen_index = 0;
+  double chosen_ei = -1.0;
+  for (Eigen::Index i = 0; i < mean.size(); ++i) {
+    const double ei = gp_bo::expected_improvement(mean[i], variance[i], best, options_.xi);
+    if (ei > chosen_ei) {
+      chosen_ei = ei;
+      chosen_index = i;
+    }
+  }
+  if (!(chosen_ei > 0.0)) {
+    // EI underflowed everywhere (a very confident model): fall back to the highest mean.
+    mean.maxCoeff(&chosen_index);
+  }
+  return candidates[static_cast<std::size_t>(chosen_index)];
+}
+
+void GpBo::tell(const Trial& trial, const Observation& observation) {
+  State& s = *state_;
+  s.pending.erase(trial.id);
+  if (trial.epochs != kMaxEpochs) return;  // gp_bo models full-fidelity results only
+  s.configs.push_back(trial.config);
+  s.valid_accs.push_back(observation.valid_acc);
+  s.evaluated.insert(trial.config.index());
+  ++s.tells_since_refit;
+}
+
+OptimizerInfo GpBo::info() {
+  std::vector<ParamSpec> params = {
+      ParamSpec::integer("n_initial", 10, 1, 100000,
+                         "uniform random trials before the GP takes over"),
+      ParamSpec::integer("n_candidates", 500, 1, 1000000,
+                         "uniform random candidates scored by expected improvement per ask "
+                         "(plus neighbours and mutations of the 5 best configs)"),
+      ParamSpec::choice("kernel", "matern52", {"matern52", "rbf"},
+                        "GP covariance function (ARD over one-hot ops and log lr / log bs)"),
+      ParamSpec::real("xi", 0.01, 0.0, 10.0,
+                      "expected-improvement margin, in standard deviations of the observed "
+                      "accuracies"),
+      ParamSpec::integer("refit_every", 5, 1, 100000,
+                         "re-fit the GP hyperparameters (max. marginal likelihood) after this "
+                         "many new observations"),
+      ParamSpec::integer("max_observations", 500, 10, 100000,
+                         "cap on the GP's training set (the best half plus the most recent)"),
+  };
+  return OptimizerInfo{
+      "gp_bo",
+      "Gaussian-process BO: ARD Matern/RBF kernel, marginal-likelihood hyperparameters, "
+      "expected improvement; 12 epochs per trial",
+      std::move(params), [](const ParamValues& values) {
+        GpBoOptions options;
+        options.n_initial = static_cast<int>(values.get_int("n_initial"));
+        options.n_candidates = static_cast<int>(values.get_int("n_candidates"));
+        options.kernel = gp_bo::parse_kernel(values.get_choice("kernel"));
+        options.xi = values.get_real("xi");
+        options.refit_every = static_cast<int>(values.get_int("refit_every"));
+        options.max_observations = static_cast<int>(values.get_int("max_observations"));
+        return std::make_unique<GpBo>(options);
+      }};
+}
+
+}  // namespace nhb2

@@ -17,7 +17,7 @@ struct Range {
   double max = -std::numeric_limits<double>::infinity();
 };
 
-Range range_of(const std::vector<double>& values, std::size_t stride = 1, std::size_t offset = 0) {
+Range range_of(const ColumnValues& values, std::size_t stride = 1, std::size_t offset = 0) {
   Range range;
   for (std::size_t i = offset; i < values.size(); i += stride) {
     range.min = std::min(range.min, values[i]);

@@ -28,7 +28,7 @@ const Table& default_table() {
   return table;
 }
 
-const std::vector<double>& values(const char* name) {
+const nhb2::ColumnValues& values(const char* name) {
   return default_table().at(name).values;
 }
 

@@ -649,7 +649,7 @@ Table read_nhb2(const std::string& path) {
     if (found != standard.end()) {
       ordered.push_back(std::move(*found));
     } else {
-      ordered.push_back(Column{info.name, info.kind, std::vector<double>()});
+      ordered.push_back(Column{info.name, info.kind, ColumnValues()});
       ordered.back().values.resize(static_cast<std::size_t>(info.byte_length / sizeof(double)));
     }
     std::memcpy(ordered.back().values.data(), data + info.byte_offset,

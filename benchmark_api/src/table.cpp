@@ -3,7 +3,13 @@
 #include <nhb2/core/error.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 namespace nhb2 {
 
@@ -66,6 +72,24 @@ std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed)
   return h;
 }
 
+void* allocate_column_memory(std::size_t bytes) {
+  constexpr std::size_t kHugePage = std::size_t{1} << 21;
+  if (bytes < kHugePage) {
+    void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
+    if (!pointer) throw std::bad_alloc();
+    return pointer;
+  }
+  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* pointer = std::aligned_alloc(kHugePage, rounded);
+  if (!pointer) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  ::madvise(pointer, rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
+#endif
+  return pointer;
+}
+
+void free_column_memory(void* pointer) noexcept { std::free(pointer); }
+
 const char* column_kind_name(ColumnKind kind) {
   switch (kind) {
     case ColumnKind::per_epoch:
@@ -101,7 +125,7 @@ std::size_t Table::num_rows(ColumnKind kind) const {
 
 Column& Table::add_column(const std::string& name, ColumnKind kind) {
   if (find(name)) throw Error("column '" + name + "' already exists");
-  columns_.push_back(Column{name, kind, std::vector<double>(num_rows(kind), 0.0)});
+  columns_.push_back(Column{name, kind, ColumnValues(num_rows(kind), 0.0)});
   return columns_.back();
 }
 

@@ -20,8 +20,7 @@ namespace {
 constexpr int kObservations = 200;
 
 const nhb2::Benchmark& synthetic_benchmark() {
-  static const nhb2::Benchmark benchmark =
-      nhb2::Benchmark::synthetic(nhb2::kDefaultSyntheticSeed);
+  static const nhb2::Benchmark benchmark = nhb2::Benchmark::synthetic(nhb2::kDefaultSyntheticSeed);
   return benchmark;
 }
 

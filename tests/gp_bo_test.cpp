@@ -58,12 +58,11 @@ Eigen::MatrixXd tiny_queries() {
 
 }  // namespace
 
-TEST_CASE("encoding one-hots the six edge ops and scales log lr and log bs to [0, 1]",
-          "[gp_bo]") {
+TEST_CASE("encoding one-hots the six edge ops and scales log lr and log bs to [0, 1]", "[gp_bo]") {
   // 0|10|210: edges A..F = conv, pool, conv, skip, pool, conv; lr 0.1 is grid index 5 of 0..7,
   // bs 256 index 4 of 0..5; both grids are geometric (factor 2), so the log scale is index/max.
-  const Config config = Config::make(parse_cellcode("0|10|210"), lr_index_of(0.1),
-                                     batch_size_index_of(256));
+  const Config config =
+      Config::make(parse_cellcode("0|10|210"), lr_index_of(0.1), batch_size_index_of(256));
   const Eigen::VectorXd features = encode(config);
   REQUIRE(features.size() == 26);
   const std::set<int> ones = {0 * 4 + 0, 1 * 4 + 1, 2 * 4 + 0, 3 * 4 + 2, 4 * 4 + 1, 5 * 4 + 0};
@@ -111,8 +110,7 @@ TEST_CASE("the GP posterior on a tiny 1-D problem equals the hand-computed one",
   }
 }
 
-TEST_CASE("the log-marginal-likelihood gradient matches central finite differences",
-          "[gp_bo]") {
+TEST_CASE("the log-marginal-likelihood gradient matches central finite differences", "[gp_bo]") {
   // Six 3-D points, ARD lengthscales all different, both kernels.
   Eigen::MatrixXd x(6, 3);
   x << 0.1, 0.9, 0.0,  //
@@ -167,9 +165,10 @@ TEST_CASE("hyperparameter fitting never lowers the likelihood of its start", "[g
   CHECK(fitted.evaluations > 0);
 }
 
-TEST_CASE("expected improvement matches the closed form and is 0 at zero variance below the "
-          "incumbent",
-          "[gp_bo]") {
+TEST_CASE(
+    "expected improvement matches the closed form and is 0 at zero variance below the "
+    "incumbent",
+    "[gp_bo]") {
   // mean 1, variance 0.25 (σ 0.5), best 0.5, xi 0.1: u = 0.4, z = 0.8,
   // EI = 0.4 Φ(0.8) + 0.5 φ(0.8) = 0.4 · 0.7881446014166034 + 0.5 · 0.28969155276148273.
   CHECK(expected_improvement(1.0, 0.25, 0.5, 0.1) == Approx(0.4601036169473827).epsilon(1e-12));
@@ -278,7 +277,7 @@ TEST_CASE("gp_bo keeps working in a restricted space", "[gp_bo]") {
 }
 
 TEST_CASE("gp_bo beats random search on the synthetic benchmark over 100 paired runs",
-          "[gp_bo][statistical][slow]") {
+          "[gp_bo][statistical]") {
   const int runs = 100;
   const std::uint64_t master = 2026;
   const auto start = std::chrono::steady_clock::now();
@@ -303,9 +302,8 @@ TEST_CASE("gp_bo beats random search on the synthetic benchmark over 100 paired 
   const double se = std::sqrt(var / (runs - 1) / runs);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  INFO("random_search " << rs_sum / runs << ", gp_bo " << gp_sum / runs
-                        << ", paired difference " << mean_diff << " ± " << se << " (" << seconds
-                        << " s)");
+  INFO("random_search " << rs_sum / runs << ", gp_bo " << gp_sum / runs << ", paired difference "
+                        << mean_diff << " ± " << se << " (" << seconds << " s)");
   CHECK(gp_sum > rs_sum);
   CHECK(mean_diff > 2.0 * se);
 }

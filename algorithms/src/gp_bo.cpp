@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -19,8 +20,8 @@ namespace nhb2 {
 
 namespace {
 
-constexpr int kNumTopConfigs = 5;   // whose neighbours and mutations join the candidates
-constexpr int kNumMutations = 50;   // double mutations of the top configs per ask
+constexpr int kNumTopConfigs = 5;     // whose neighbours and mutations join the candidates
+constexpr int kNumMutations = 50;     // double mutations of the top configs per ask
 constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many observations (chosen like the training set):
 // its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
@@ -28,9 +29,10 @@ constexpr int kMaxHyperparameterFitPoints = 100;
 
 void check_range(const char* name, double value, double min_value, double max_value) {
   if (!(value >= min_value && value <= max_value)) {
-    throw InvalidArgument("gp_bo option " + std::string(name) + " = " + std::to_string(value) +
-                          " is outside [" + std::to_string(min_value) + ", " +
-                          std::to_string(max_value) + "]");
+    std::ostringstream message;
+    message << "gp_bo option " << name << " = " << value << " is outside [" << min_value << ", "
+            << max_value << "]";
+    throw InvalidArgument(message.str());
   }
 }
 
@@ -53,8 +55,8 @@ struct GpBo::State {
   // Every observation, in tell order.
   std::vector<Config> configs;
   std::vector<double> valid_accs;
-  std::unordered_set<int> evaluated;              // config indices
-  std::map<std::uint64_t, Config> pending;        // asked, not yet told, by trial id
+  std::unordered_set<int> evaluated;        // config indices
+  std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
   gp_bo::GpHyperparameters hyperparameters;
   bool hyperparameters_fitted = false;
   int tells_since_refit = 0;

@@ -12,9 +12,13 @@ constexpr double kInvSqrt2 = 0.70710678118654752440;
 
 }  // namespace
 
-double standard_normal_pdf(double z) { return kInvSqrt2Pi * std::exp(-0.5 * z * z); }
+double standard_normal_pdf(double z) {
+  return kInvSqrt2Pi * std::exp(-0.5 * z * z);
+}
 
-double standard_normal_cdf(double z) { return 0.5 * std::erfc(-z * kInvSqrt2); }
+double standard_normal_cdf(double z) {
+  return 0.5 * std::erfc(-z * kInvSqrt2);
+}
 
 double expected_improvement(double mean, double variance, double best, double xi) {
   const double improvement = mean - best - xi;

@@ -17,8 +17,8 @@ void encode(const Config& config, double* out) {
   for (int i = 0; i < kNumFeatures; ++i) out[i] = 0.0;
   for (int edge = 0; edge < kNumEdges; ++edge) out[edge * kNumOps + config.values[edge]] = 1.0;
   out[kLrFeature] = log_unit(config.lr(), kLearningRates.front(), kLearningRates.back());
-  out[kBatchSizeFeature] = log_unit(static_cast<double>(config.batch_size()), kBatchSizes.front(),
-                                    kBatchSizes.back());
+  out[kBatchSizeFeature] =
+      log_unit(static_cast<double>(config.batch_size()), kBatchSizes.front(), kBatchSizes.back());
 }
 
 Eigen::VectorXd encode(const Config& config) {

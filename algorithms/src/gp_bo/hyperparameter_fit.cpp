@@ -50,8 +50,8 @@ class AdamAscent {
       beta2_power *= kBeta2;
       const Eigen::VectorXd m_hat = m / (1.0 - beta1_power);
       const Eigen::VectorXd v_hat = v / (1.0 - beta2_power);
-      theta += options_.learning_rate *
-               (m_hat.array() / (v_hat.array().sqrt() + kEpsilon)).matrix();
+      theta +=
+          options_.learning_rate * (m_hat.array() / (v_hat.array().sqrt() + kEpsilon)).matrix();
       theta = theta.cwiseMax(bounds_.lower).cwiseMin(bounds_.upper);
     }
   }

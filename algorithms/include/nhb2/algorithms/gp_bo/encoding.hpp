@@ -14,7 +14,7 @@
 
 namespace nhb2::gp_bo {
 
-constexpr int kNumEdgeFeatures = kNumEdges * kNumOps;   // 24
+constexpr int kNumEdgeFeatures = kNumEdges * kNumOps;    // 24
 constexpr int kLrFeature = kNumEdgeFeatures;             // 24
 constexpr int kBatchSizeFeature = kNumEdgeFeatures + 1;  // 25
 constexpr int kNumFeatures = kNumEdgeFeatures + 2;       // 26

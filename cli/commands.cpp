@@ -2,26 +2,27 @@
 
 namespace nhb2::cli {
 
-int run_info(const std::vector<std::string> &args);
-int run_cells(const std::vector<std::string> &args);
-int run_query(const std::vector<std::string> &args);
-int run_run(const std::vector<std::string> &args);
-int run_list(const std::vector<std::string> &args);
-int run_synth(const std::vector<std::string> &args);
+int run_info(const std::vector<std::string>& args);
+int run_cells(const std::vector<std::string>& args);
+int run_query(const std::vector<std::string>& args);
+int run_run(const std::vector<std::string>& args);
+int run_list(const std::vector<std::string>& args);
+int run_synth(const std::vector<std::string>& args);
+int run_sweep(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
 
-const std::vector<Command> &commands() {
+const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"info",
-       "describe the benchmark data: source, dimensions, seeds, value ranges",
-       run_info},
-      {"cells", "cellcodes with their canonical class, params and FLOPs",
-       run_cells},
+      {"info", "describe the benchmark data: source, dimensions, seeds, value ranges", run_info},
+      {"cells", "cellcodes with their canonical class, params and FLOPs", run_cells},
       {"query", "look up one configuration's accuracy and cost", run_query},
       {"run", "run an optimizer for N runs and summarise the results", run_run},
       {"list", "list the optimizers with their parameters", run_list},
       {"synth", "write the synthetic benchmark to a .nhb2 file", run_synth},
+      {"sweep", "run a YAML-configured comparison of optimizers (curves, table, plots)", run_sweep},
+      {"report", "recompute a sweep's curves, summary and plots from its CSVs", run_report},
   };
   return all;
 }
 
-} // namespace nhb2::cli
+}  // namespace nhb2::cli

@@ -1,0 +1,48 @@
+// nhb2 report: recompute a sweep's curves, summary and plots from its trajectories.csv and
+// runs.csv (no benchmark data needed).
+
+#include "common.hpp"
+
+#include <nhb2/core/error.hpp>
+#include <nhb2/experiments/report.hpp>
+#include <nhb2/experiments/sweep_results.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+namespace nhb2::cli {
+
+int run_report(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()("dir", po::value<std::string>()->value_name("DIR"),
+                        "a sweep's output folder")("no-plots", "do not run gnuplot");
+  po::positional_options_description positional;
+  positional.add("dir", 1);
+  po::variables_map vm;
+  if (!parse_options("report", "DIR", options, positional, args, vm)) return 0;
+  if (!vm.count("dir")) {
+    throw InvalidArgument("nhb2 report needs the output folder of a sweep: nhb2 report DIR");
+  }
+  const std::string dir = vm["dir"].as<std::string>();
+  const SweepData data = read_sweep_results(dir);
+  ReportOptions report_options;
+  report_options.plots = vm.count("no-plots") == 0;
+  if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {
+    report_options.gnuplot = gnuplot;
+  }
+  const ReportOutcome outcome = write_report(dir, data, report_options);
+  if (!outcome.plot_warning.empty()) {
+    std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());
+  }
+  std::ifstream summary(dir + "/summary.md");
+  std::cout << summary.rdbuf();
+  std::cout << "\nwrote " << dir << "/{curves.csv, summary.md, summary.csv"
+            << (outcome.plot_warning.empty() && report_options.plots ? ", curves.svg, curves.png"
+                                                                     : "")
+            << "}\n";
+  return 0;
+}
+
+}  // namespace nhb2::cli

@@ -1,0 +1,75 @@
+#pragma once
+// A sweep config: the YAML file `nhb2 sweep CONFIG.yaml` reads (schema in docs/sweeps.md).
+//
+// load_sweep_config() parses and validates everything that can be checked without loading the
+// data: YAML syntax, known keys (an unknown one gets a "did you mean"), value types, budget > 0,
+// runs >= 1, seed policy, report epochs, unique labels, known optimizers and parameters (each
+// resolved against its declaration, so every default is filled in) and that a data file exists.
+// Every failure throws ConfigError whose message starts "FILE:LINE:COLUMN: key 'KEY': " and says
+// what is allowed; nothing is written anywhere.
+// The result is "resolved": after loading, no field is left to a default elsewhere.
+
+#include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/benchmark_api/session.hpp>
+#include <nhb2/core/params.hpp>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nhb2 {
+
+struct DataSpec {
+  bool synthetic = true;
+  std::uint64_t synthetic_seed = 1;
+  std::string path;      // .nhb2 file when !synthetic
+  std::string location;  // "FILE:LINE:COL" of the data key, for error messages ("" if absent)
+};
+
+struct SweepOptimizer {
+  std::string label;        // unique within the sweep; names its rows and its runs/ folder
+  std::string optimizer;    // registry name
+  ParamAssignments params;  // every declared parameter, canonical text, declaration order
+};
+
+struct SweepConfig {
+  std::string config_path;
+  std::string name;
+  DataSpec data;
+  double budget_seconds = 20000.0;
+  int runs = 10;
+  std::uint64_t master_seed = 0;
+  SeedPolicy seed_policy = SeedPolicy::fixed;
+  std::vector<int> report_epochs = {12, 200};
+  int curve_points = 100;
+  std::vector<SweepOptimizer> optimizers;
+  std::string output;
+  std::string output_location;  // where `output` came from: "FILE:LINE:COL" or "--out"
+};
+
+SweepConfig load_sweep_config(const std::string& path);
+// The same from YAML text; file_label names the source in messages.
+SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label);
+
+// Opens the data the config names; a failure throws ConfigError citing the data key.
+Benchmark load_sweep_benchmark(const DataSpec& data);
+
+// "key = value" pairs that determine a sweep's outputs (everything except the output folder),
+// used to refuse a resume under a changed config.
+using Fingerprint = std::vector<std::pair<std::string, std::string>>;
+Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchmark);
+std::string format_fingerprint(const Fingerprint& fingerprint);
+Fingerprint parse_fingerprint(const std::string& text);
+// "" when equal, else one "key: old → new" clause per difference, joined by "; ".
+std::string describe_fingerprint_changes(const Fingerprint& before, const Fingerprint& now);
+
+// The full config with every default filled in, plus a `provenance` block (nhb2 version, data
+// source, table checksum). load_sweep_config() accepts it back (provenance is informational).
+std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
+                          const std::string& nhb2_version);
+
+// Shortest decimal text that reads back to the same double ("20000", "0.1").
+std::string format_double(double value);
+
+}  // namespace nhb2

@@ -1,0 +1,69 @@
+#pragma once
+// The sweep runner: every (optimizer, run) of a SweepConfig, in parallel, resumable.
+//
+// Contract:
+// - Run r of every optimizer uses run_seed(master_seed, r) (paired runs). Each job builds its
+//   own optimizer from the registry and its own Session; results are stored by (optimizer, run)
+//   index, so every output is bit-identical whatever `jobs` is and whatever the scheduling.
+// - Before running anything, prepare: the output folder is created (ConfigError citing the
+//   `output` key when impossible); a folder that already holds a sweep (sweep.fingerprint) is
+//   refused unless `resume`, and with `resume` it is refused when the config's fingerprint
+//   changed, naming each changed key with its old and new value.
+// - Each finished run is written atomically to runs/<label>/<run>.csv (a checkpoint); resume
+//   loads the complete checkpoints and runs only the missing ones.
+// - `stop` (set by a signal handler) and `max_new_runs` (tests) stop the starting of new runs;
+//   runs in flight finish and are checkpointed; the outcome is then incomplete and nothing else
+//   is written.
+// - When every run is complete: trajectories.csv, runs.csv and the report files (report.hpp) are
+//   written atomically; resolved.yaml and sweep.fingerprint are written at the start.
+// - The incumbent's test accuracy on the curves is a deterministic function of the config:
+//   epoch 12 at the policy's seed (fixed: the smallest recorded seed; mean and sampled: the mean
+//   over the recorded seeds); epoch 200: avg_acc_200. runs.csv holds the driver's results().
+
+#include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/experiments/report.hpp>
+#include <nhb2/experiments/sweep_config.hpp>
+#include <nhb2/experiments/sweep_results.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <string>
+
+namespace nhb2 {
+
+struct SweepProgress {
+  std::size_t done = 0;  // runs complete, resumed ones included
+  std::size_t total = 0;
+  std::size_t resumed = 0;  // loaded from checkpoints
+};
+
+struct SweepRunOptions {
+  int jobs = 0;  // 0: every hardware thread
+  bool resume = false;
+  std::string nhb2_version = "unknown";
+  const std::atomic<bool>* stop = nullptr;
+  std::size_t max_new_runs = std::numeric_limits<std::size_t>::max();
+  std::function<void(const SweepProgress&)> on_progress;  // called serially, from any thread
+  ReportOptions report;
+};
+
+struct SweepOutcome {
+  bool complete = false;
+  std::size_t runs_total = 0;
+  std::size_t runs_done = 0;
+  std::size_t runs_resumed = 0;
+  std::string plot_warning;
+};
+
+SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
+                       const SweepRunOptions& options);
+
+// The header of a sweep's files (data source, settings, best test accuracy in the table).
+SweepHeader make_sweep_header(const SweepConfig& config, const Benchmark& benchmark);
+
+// Relative path of a run's checkpoint inside the output folder.
+std::string checkpoint_path(const std::string& label, int run);
+
+}  // namespace nhb2

@@ -1,0 +1,286 @@
+#include <nhb2/experiments/sweep_runner.hpp>
+
+#include <nhb2/algorithms/builtin.hpp>
+#include <nhb2/core/error.hpp>
+#include <nhb2/core/rng.hpp>
+#include <nhb2/experiments/atomic_file.hpp>
+#include <nhb2/experiments/driver.hpp>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace nhb2 {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kFingerprintFile = "sweep.fingerprint";
+
+// The incumbent test accuracy used for curves and regret (see the header).
+class TestAccuracy {
+ public:
+  TestAccuracy(const Benchmark& benchmark, SeedPolicy policy)
+      : benchmark_(benchmark), fixed_(policy == SeedPolicy::fixed) {
+    const auto& seeds = benchmark.seeds();
+    smallest_ = static_cast<int>(std::min_element(seeds.begin(), seeds.end()) - seeds.begin());
+  }
+  double operator()(const Config& config, int epoch) const {
+    if (epoch == 200) return benchmark_.avg_acc_200(config);
+    if (fixed_) return benchmark_.accuracy(config, Mode::test, kMaxEpochs, smallest_);
+    // The same summation order as Session's mean policy.
+    const int n = benchmark_.table().num_seeds();
+    double sum = 0.0;
+    for (int s = 0; s < n; ++s) sum += benchmark_.accuracy(config, Mode::test, kMaxEpochs, s);
+    return sum / n;
+  }
+
+ private:
+  const Benchmark& benchmark_;
+  bool fixed_;
+  int smallest_ = 0;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+RunRecord make_record(const SweepOptimizer& entry, int run, std::uint64_t seed,
+                      const RunOutcome& outcome, const std::vector<int>& epochs,
+                      const TestAccuracy& test_accuracy) {
+  const Session& s = outcome.session;
+  RunRecord r;
+  r.label = entry.label;
+  r.run = run;
+  r.run_seed = seed;
+  r.stop_reason = stop_reason_name(outcome.stop_reason);
+  r.total_cost = s.total_cost();
+  r.incumbent = *s.best_key();
+  r.incumbent_valid_acc = s.best_acc();
+  r.test_accs = outcome.results.final_accs;
+  r.queries.resize(s.num_queries());
+  std::array<double, kMaxReportEpochs> incumbent_accs{};
+  for (std::size_t i = 0; i < s.num_queries(); ++i) {
+    QueryRecord& q = r.queries[i];
+    q.config = s.key_trans()[i];
+    q.epochs = s.epochs_trans()[i];
+    q.valid_acc = s.acc_trans()[i];
+    q.cost = s.cost_trans()[i];
+    q.total_cost = s.total_cost_trans()[i];
+    q.incumbent = s.best_key_trans()[i];
+    q.incumbent_valid_acc = s.best_acc_trans()[i];
+    if (i == 0 || q.incumbent != r.queries[i - 1].incumbent) {
+      for (std::size_t e = 0; e < epochs.size(); ++e) {
+        incumbent_accs[e] = test_accuracy(q.incumbent, epochs[e]);
+      }
+    }
+    q.incumbent_test_accs = incumbent_accs;
+  }
+  return r;
+}
+
+void prepare_output(const SweepConfig& config, const Fingerprint& fingerprint,
+                    const std::string& resolved, bool resume) {
+  const fs::path out(config.output);
+  const std::string where = config.output_location + ": key 'output': ";
+  std::error_code ec;
+  const fs::path fingerprint_path = out / kFingerprintFile;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec)) {
+    throw ConfigError(where + "'" + config.output + "' exists and is not a folder");
+  }
+  if (fs::exists(fingerprint_path, ec)) {
+    if (!resume) {
+      throw ConfigError(where + "the output folder '" + config.output +
+                        "' already holds a sweep; add --resume to finish (or re-report) it, or "
+                        "choose another folder (--out DIR)");
+    }
+    const std::string changes = describe_fingerprint_changes(
+        parse_fingerprint(read_text(fingerprint_path.string())), fingerprint);
+    if (!changes.empty()) {
+      throw ConfigError("--resume refuses a changed config: the sweep in '" + config.output +
+                        "' was started with different settings: " + changes +
+                        " (old → new). Restore them, or run the new config into another folder "
+                        "(--out DIR)");
+    }
+  }
+  fs::create_directories(out, ec);
+  if (ec || !fs::is_directory(out)) {
+    throw ConfigError(where + "cannot create the output folder '" + config.output +
+                      "': " + (ec ? ec.message() : "not a folder"));
+  }
+  try {
+    write_file_atomic(fingerprint_path.string(), format_fingerprint(fingerprint));
+  } catch (const Error& e) {
+    throw ConfigError(where + "the output folder is not writable: " + e.what());
+  }
+  write_file_atomic((out / "resolved.yaml").string(), resolved);
+  for (const SweepOptimizer& o : config.optimizers) {
+    const fs::path dir = out / "runs" / o.label;
+    fs::create_directories(dir, ec);
+    if (ec) throw ConfigError(where + "cannot create '" + dir.string() + "': " + ec.message());
+    // Temporaries left by a killed sweep.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (is_atomic_temp_name(entry.path().filename().string())) fs::remove(entry.path(), ec);
+    }
+  }
+  for (const auto& entry : fs::directory_iterator(out, ec)) {
+    if (is_atomic_temp_name(entry.path().filename().string())) fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+std::string checkpoint_path(const std::string& label, int run) {
+  return "runs/" + label + "/" + std::to_string(run) + ".csv";
+}
+
+SweepHeader make_sweep_header(const SweepConfig& config, const Benchmark& benchmark) {
+  SweepHeader h;
+  h.data_kind = benchmark.source().kind;
+  h.data_description = benchmark.source().description;
+  h.data_checksum = benchmark.checksum();
+  h.name = config.name;
+  h.budget_seconds = config.budget_seconds;
+  h.runs = config.runs;
+  h.master_seed = config.master_seed;
+  h.seed_policy = seed_policy_name(config.seed_policy);
+  h.report_epochs = config.report_epochs;
+  h.curve_points = config.curve_points;
+  for (const auto& o : config.optimizers) h.labels.push_back(o.label);
+  const TestAccuracy test_accuracy(benchmark, config.seed_policy);
+  for (int e : config.report_epochs) {
+    double best = -1e300;
+    for (int index = 0; index < kNumConfigs; ++index) {
+      best = std::max(best, test_accuracy(Config::from_index(index), e));
+    }
+    h.best_test_accs.push_back(best);
+  }
+  return h;
+}
+
+SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
+                       const SweepRunOptions& options) {
+  const Registry& registry = builtin_optimizers();
+  // Everything that can fail on bad input is checked before the first write.
+  for (const auto& o : config.optimizers) registry.create(o.optimizer, o.params);
+  const Fingerprint fingerprint = sweep_fingerprint(config, benchmark);
+  prepare_output(config, fingerprint, resolved_yaml(config, benchmark, options.nhb2_version),
+                 options.resume);
+
+  const std::size_t num_runs = static_cast<std::size_t>(config.runs);
+  const std::size_t total = config.optimizers.size() * num_runs;
+  std::vector<RunRecord> records(total);
+  std::vector<char> done(total, 0);
+  std::vector<std::size_t> pending;
+  SweepProgress progress;
+  progress.total = total;
+  for (std::size_t job = 0; job < total; ++job) {
+    const SweepOptimizer& entry = config.optimizers[job / num_runs];
+    const int run = static_cast<int>(job % num_runs);
+    const std::string path = config.output + "/" + checkpoint_path(entry.label, run);
+    std::error_code ec;
+    if (options.resume && fs::exists(path, ec)) {
+      try {
+        RunRecord record = parse_checkpoint(read_text(path), config.report_epochs);
+        if (record.label == entry.label && record.run == run &&
+            record.run_seed == run_seed(config.master_seed, static_cast<std::uint64_t>(run))) {
+          records[job] = std::move(record);
+          done[job] = 1;
+          ++progress.resumed;
+          continue;
+        }
+      } catch (const Error&) {
+        // A damaged checkpoint is simply run again.
+      }
+    }
+    pending.push_back(job);
+  }
+  progress.done = progress.resumed;
+
+  const TestAccuracy test_accuracy(benchmark, config.seed_policy);
+  std::mutex mutex;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> started{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  if (options.on_progress) options.on_progress(progress);
+
+  auto worker = [&] {
+    while (true) {
+      if (failed || (options.stop && options.stop->load())) return;
+      if (started.fetch_add(1) >= options.max_new_runs) return;
+      const std::size_t k = next.fetch_add(1);
+      if (k >= pending.size()) return;
+      const std::size_t job = pending[k];
+      const SweepOptimizer& entry = config.optimizers[job / num_runs];
+      const int run = static_cast<int>(job % num_runs);
+      try {
+        const std::uint64_t seed = run_seed(config.master_seed, static_cast<std::uint64_t>(run));
+        std::unique_ptr<Optimizer> optimizer = registry.create(entry.optimizer, entry.params);
+        RunSpec spec;
+        spec.budget_seconds = config.budget_seconds;
+        spec.run_seed = seed;
+        spec.seed_policy = config.seed_policy;
+        spec.report_epochs = config.report_epochs;
+        const RunOutcome outcome = run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
+        RunRecord record =
+            make_record(entry, run, seed, outcome, config.report_epochs, test_accuracy);
+        write_file_atomic(config.output + "/" + checkpoint_path(entry.label, run),
+                          checkpoint_text(record, config.report_epochs));
+        std::lock_guard<std::mutex> lock(mutex);
+        records[job] = std::move(record);
+        done[job] = 1;
+        ++progress.done;
+        if (options.on_progress) options.on_progress(progress);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error) {
+          try {
+            throw;
+          } catch (const Error& e) {
+            error = std::make_exception_ptr(
+                Error(entry.label + " run " + std::to_string(run) + ": " + e.what()));
+          } catch (...) {
+            error = std::current_exception();
+          }
+        }
+        failed = true;
+        return;
+      }
+    }
+  };
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  jobs =
+      std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(pending.size(), 1))));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+
+  SweepOutcome outcome;
+  outcome.runs_total = total;
+  outcome.runs_done = progress.done;
+  outcome.runs_resumed = progress.resumed;
+  outcome.complete = progress.done == total;
+  if (!outcome.complete) return outcome;
+
+  SweepData data;
+  data.header = make_sweep_header(config, benchmark);
+  data.runs = std::move(records);
+  write_records(config.output, data);
+  outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
+  return outcome;
+}
+
+}  // namespace nhb2

@@ -335,7 +335,7 @@ TEST_CASE("any changed header byte is refused", "[nhb2_file]") {
   }
 }
 
-TEST_CASE("a changed byte after the header is a checksum mismatch", "[nhb2_file]") {
+TEST_CASE("a changed byte after the header is refused as corrupt", "[nhb2_file]") {
   TempDir dir;
   const nhb2::Table table = make_small_table();
   const std::string path = dir.file("t.nhb2");
@@ -358,9 +358,15 @@ TEST_CASE("a changed byte after the header is a checksum mismatch", "[nhb2_file]
     INFO("byte " << offset);
     auto changed = bytes;
     changed[offset] ^= 0x04;
+    // The metadata is parsed (with its structural checks) before the streamed checksum is
+    // complete, so a damaged length field is named as such; anything else is a mismatch.
     const std::string message = read_error(path, changed);
-    REQUIRE(message.rfind(path + ": corrupt: checksum mismatch, stored ", 0) == 0);
-    REQUIRE(contains(message, " computed "));
+    INFO(message);
+    REQUIRE(message.rfind(path + ": corrupt: ", 0) == 0);
+    if (offset >= info.columns[0].byte_offset || offset == kHeaderSize) {
+      REQUIRE(contains(message, "checksum mismatch, stored "));
+      REQUIRE(contains(message, " computed "));
+    }
   }
 }
 

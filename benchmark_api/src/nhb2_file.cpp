@@ -3,7 +3,6 @@
 #include <nhb2/core/error.hpp>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,33 +116,12 @@ class InputFile {
     size_ = static_cast<std::uint64_t>(status.st_size);
   }
   ~InputFile() {
-    if (map_ != nullptr) ::munmap(map_, static_cast<std::size_t>(size_));
     if (fd_ >= 0) ::close(fd_);
   }
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
 
   std::uint64_t size() const { return size_; }
-
-  // The whole file in memory: a populated read-only mapping (no copy), or one read as fallback.
-  const unsigned char* all() {
-    if (size_ == 0) return nullptr;
-    if (map_ != nullptr) return static_cast<const unsigned char*>(map_);
-    if (!buffer_.empty()) return buffer_.data();
-    if (size_ > static_cast<std::uint64_t>(SIZE_MAX)) fail(path_, "file too large to map");
-    int flags = MAP_PRIVATE;
-#ifdef MAP_POPULATE
-    flags |= MAP_POPULATE;  // fault every page in at once instead of one by one while hashing
-#endif
-    void* map = ::mmap(nullptr, static_cast<std::size_t>(size_), PROT_READ, flags, fd_, 0);
-    if (map != MAP_FAILED) {
-      map_ = map;
-      return static_cast<const unsigned char*>(map_);
-    }
-    buffer_.resize(static_cast<std::size_t>(size_));  // size_ is the file's real size
-    read_at(0, buffer_.size(), buffer_.data());
-    return buffer_.data();
-  }
 
   // Reads exactly `count` bytes at `offset`; the caller has checked they lie inside the file.
   void read_at(std::uint64_t offset, std::size_t count, unsigned char* destination) const {
@@ -165,8 +143,42 @@ class InputFile {
   std::string path_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
-  void* map_ = nullptr;
-  std::vector<unsigned char> buffer_;
+};
+
+// The file checksum: hash_bytes chained over 1 MiB blocks of the bytes after the header, so it
+// can be computed while the columns stream from the file straight into the table (peak memory
+// is the table, not the table plus the file).
+class BlockHash {
+ public:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+
+  void update(const unsigned char* data, std::size_t size) {
+    while (size > 0) {
+      if (pending_.empty() && size >= kBlock) {
+        hash_ = hash_bytes(data, kBlock, hash_);
+        data += kBlock;
+        size -= kBlock;
+        continue;
+      }
+      const std::size_t take = std::min(size, kBlock - pending_.size());
+      pending_.insert(pending_.end(), data, data + take);
+      data += take;
+      size -= take;
+      if (pending_.size() == kBlock) {
+        hash_ = hash_bytes(pending_.data(), kBlock, hash_);
+        pending_.clear();
+      }
+    }
+  }
+  std::uint64_t finish() {
+    if (!pending_.empty()) hash_ = hash_bytes(pending_.data(), pending_.size(), hash_);
+    pending_.clear();
+    return hash_;
+  }
+
+ private:
+  std::vector<unsigned char> pending_;
+  std::uint64_t hash_ = 0;
 };
 
 struct Header {
@@ -581,9 +593,9 @@ void write_nhb2(const Table& table, const std::string& path) {
     out.bytes(column.values.data(), column.values.size() * sizeof(double));
   }
   assert(out.position() == file_size);
-  const std::uint64_t checksum =
-      hash_bytes(buffer.get() + kHeaderSize, static_cast<std::size_t>(file_size - kHeaderSize));
-  store(buffer.get() + kOffsetChecksum, checksum);
+  BlockHash checksum;
+  checksum.update(buffer.get() + kHeaderSize, static_cast<std::size_t>(file_size - kHeaderSize));
+  store(buffer.get() + kOffsetChecksum, checksum.finish());
 
   TempFile temp(path + ".tmp." + std::to_string(::getpid()) + "." +
                 std::to_string(temp_counter.fetch_add(1)));
@@ -619,27 +631,23 @@ Table read_nhb2(const std::string& path) {
   file.read_at(0, static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), kHeaderSize)),
                header_bytes);
   const Header header = parse_header(path, header_bytes, file.size());
-  const unsigned char* data = file.all();
 
-  // The file checksum first: after it matches, any remaining problem is a writer bug or a
-  // crafted file, and the structural checks below still refuse it.
-  const std::uint64_t computed =
-      hash_bytes(data + kHeaderSize, static_cast<std::size_t>(header.file_size - kHeaderSize));
-  if (computed != header.checksum) {
-    fail(path, "corrupt: checksum mismatch, stored " + to_hex(header.checksum) + " computed " +
-                   to_hex(computed));
-  }
-  Metadata meta = parse_metadata(path, data, header, true);
+  // Header, metadata and directory: structurally checked before any column is allocated, so
+  // every allocation below is bounded by the real file size.
+  std::vector<unsigned char> prefix(static_cast<std::size_t>(header.payload_offset));
+  file.read_at(0, prefix.size(), prefix.data());
+  Metadata meta = parse_metadata(path, prefix.data(), header, true);
+  BlockHash checksum;
+  checksum.update(prefix.data() + kHeaderSize, prefix.size() - kHeaderSize);
 
-  // Every column's size now matches both the header's dimensions and the real file size, so
-  // the allocations below are bounded by the file size.
   Table table(static_cast<int>(header.num_classes), meta.seeds);
   std::memcpy(table.class_of_cell().data(), meta.class_of_cell, 2ull * kNumCells);
   table.cell_hash() = std::move(meta.cell_hash);
   table.source() = std::move(meta.source);
 
-  // Keep the file's column order (Table::checksum depends on it); reuse the standard columns the
-  // constructor already allocated.
+  // Columns are contiguous in directory order up to the end of the file (checked above): read
+  // each straight into its storage, hashing as it arrives. Keep the file's column order
+  // (Table::checksum depends on it); reuse the standard columns the constructor allocated.
   std::vector<Column> standard = std::move(table.columns());
   std::vector<Column> ordered;
   ordered.reserve(meta.columns.size());
@@ -652,8 +660,20 @@ Table read_nhb2(const std::string& path) {
       ordered.push_back(Column{info.name, info.kind, ColumnValues()});
       ordered.back().values.resize(static_cast<std::size_t>(info.byte_length / sizeof(double)));
     }
-    std::memcpy(ordered.back().values.data(), data + info.byte_offset,
-                static_cast<std::size_t>(info.byte_length));
+    auto* destination = reinterpret_cast<unsigned char*>(ordered.back().values.data());
+    constexpr std::uint64_t kChunk = std::uint64_t{8} << 20;
+    for (std::uint64_t done = 0; done < info.byte_length; done += kChunk) {
+      const auto count = static_cast<std::size_t>(std::min(kChunk, info.byte_length - done));
+      file.read_at(info.byte_offset + done, count, destination + done);
+      checksum.update(destination + done, count);
+    }
+  }
+  // A mismatch means damaged bytes somewhere after the header; the structural checks above
+  // already refused anything that could make the reading itself go wrong.
+  const std::uint64_t computed = checksum.finish();
+  if (computed != header.checksum) {
+    fail(path, "corrupt: checksum mismatch, stored " + to_hex(header.checksum) + " computed " +
+                   to_hex(computed));
   }
   table.columns() = std::move(ordered);
 

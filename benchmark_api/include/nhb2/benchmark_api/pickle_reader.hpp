@@ -1,0 +1,108 @@
+#pragma once
+// A restricted, safe reader for the Python pickles of NAS-HPO-Bench-II (bench12.pkl, cellinfo.pkl,
+// avgaccs200.pkl). It is a data parser, not an unpickler: it never calls anything, so a hostile
+// pickle can at worst be refused.
+//
+// Accepted (protocols 0-5):
+//   * values: None, bool, int (must fit in int64), float, str (UTF-8, lone surrogates allowed as
+//     Python writes them), bytes (also Python 2 BINSTRING/SHORT_BINSTRING), tuple, list, dict;
+//   * stack/memo/framing opcodes: PROTO, FRAME, STOP, MARK, POP, POP_MARK, DUP, PUT, BINPUT,
+//     LONG_BINPUT, MEMOIZE, GET, BINGET, LONG_BINGET;
+//   * protocol 0 text opcodes INT, LONG, FLOAT, UNICODE;
+//   * exactly these globals, only as REDUCE callables:
+//       numpy.core.multiarray.scalar / numpy._core.multiarray.scalar  (dtype, bytes) -> a number,
+//       numpy.dtype(code[, align, copy]) with code f2/f4/f8, i1-i8, u1-u8, b1 (optionally prefixed
+//         by a byte order) and BUILD with numpy's dtype state tuple (byte order at element 1),
+//       _codecs.encode(str, 'latin1') and builtins.bytes() (__builtin__.bytes), which is how
+//         Python 3 writes bytes at protocol <= 2 (numpy scalars pickled at protocol 2 need them).
+//     A numpy scalar becomes an ordinary integer, real or boolean node.
+// Refused (nhb2::DataError, nothing is executed): every other GLOBAL/STACK_GLOBAL (refused the
+// moment the opcode is met), REDUCE on anything but the globals above, BUILD on anything but a
+// dtype, NEWOBJ, NEWOBJ_EX, INST, OBJ, EXT1/2/4, PERSID, BINPERSID, sets, bytearrays, out-of-band
+// buffers, Python 2 STRING; dtype objects or callables left in the data; unhashable dict keys;
+// containers nested deeper than kMaxDepth or containing themselves.
+// Errors: every malformed, truncated or hostile input throws nhb2::DataError whose message starts
+// with the source name and gives the byte offset of the offending opcode, e.g.
+//   "bench12.pkl: refused global 'os.system' at byte 17 (only numpy scalar/dtype are allowed)".
+// Lengths are checked against the remaining input before anything is allocated, the parser does
+// not recurse, and memory use is linear in the input size.
+//
+// The result is an arena Document: nodes are addressed by NodeId; a memo reference resolves to
+// the same NodeId as the original object (dicts of dicts sharing tuple keys share the key nodes).
+// Dict entries keep insertion order; duplicate keys are not merged.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nhb2::pickle {
+
+enum class Kind : std::uint8_t { none, boolean, integer, real, string, bytes, tuple, list, dict };
+
+// "none", "boolean", "integer", "real", "string", "bytes", "tuple", "list" or "dict".
+const char* kind_name(Kind kind);
+
+using NodeId = std::uint32_t;
+
+// Deepest container nesting accepted (a top-level dict of dicts is depth 2).
+inline constexpr std::size_t kMaxDepth = 1000;
+
+namespace detail {
+class Parser;
+}
+
+class Document {
+ public:
+  // An empty document whose root is None.
+  Document();
+
+  NodeId root() const { return root_; }
+  Kind kind(NodeId id) const;
+  // The accessors are strict about kinds and throw DataError naming the expected and actual kind.
+  bool as_bool(NodeId id) const;
+  std::int64_t as_int(NodeId id) const;         // integer only (not boolean)
+  double as_real(NodeId id) const;              // real only
+  double as_number(NodeId id) const;            // integer or real
+  std::string_view as_string(NodeId id) const;  // string (UTF-8) or bytes; valid while *this lives
+  std::size_t size(NodeId container) const;     // items of a tuple/list, entries of a dict
+  NodeId item(NodeId container, std::size_t i) const;  // tuple/list element i
+  NodeId key(NodeId dict, std::size_t i) const;        // dict entry i, insertion order
+  NodeId value(NodeId dict, std::size_t i) const;
+  // Short Python-like text of a value, depth- and length-limited, for error messages.
+  std::string describe(NodeId id) const;
+
+  const std::string& source_name() const { return source_; }
+  std::size_t node_count() const { return kinds_.size(); }
+
+ private:
+  friend class detail::Parser;
+
+  // Strings: [begin, begin+size) of chars_. Tuples/lists: size items at children_[begin...].
+  // Dicts: size entries, key/value pairs interleaved at children_[begin...].
+  struct Span {
+    std::uint64_t begin;
+    std::uint64_t size;
+  };
+
+  std::uint8_t raw_kind(NodeId id) const;
+  const Span& container_span(NodeId id, Kind expected, Kind expected2) const;
+  [[noreturn]] void kind_error(NodeId id, const char* expected) const;
+  [[noreturn]] void index_error(NodeId id, std::size_t i) const;
+  void describe_into(NodeId id, std::string& out, int depth) const;
+
+  std::string source_;
+  std::vector<std::uint8_t> kinds_;     // Kind plus internal flag bits
+  std::vector<std::uint64_t> payload_;  // bool/int64/double bits, or an index into spans_
+  std::vector<Span> spans_;
+  std::vector<NodeId> children_;
+  std::vector<char> chars_;
+  NodeId root_ = 0;
+};
+
+Document parse(const std::uint8_t* data, std::size_t size, const std::string& source_name);
+// Reads the whole file; DataError if it is missing or unreadable. The source name is the path.
+Document parse_file(const std::string& path);
+
+}  // namespace nhb2::pickle

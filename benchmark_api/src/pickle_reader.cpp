@@ -1,0 +1,1549 @@
+#include <nhb2/benchmark_api/pickle_reader.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <nhb2/core/error.hpp>
+
+namespace nhb2::pickle {
+namespace {
+
+// Node kind bytes: the public Kind in the low bits, plus parse-time-only kinds and flags.
+constexpr std::uint8_t kKindMask = 0x3f;
+constexpr std::uint8_t kOpaqueFlag = 0x40;      // tuple holding a callable/dtype: REDUCE args only
+constexpr std::uint8_t kUnhashableFlag = 0x80;  // tuple holding a list/dict: not a dict key
+constexpr std::uint8_t kGlobalScalar = 9;       // numpy.core.multiarray.scalar
+constexpr std::uint8_t kGlobalDtype = 10;       // numpy.dtype
+constexpr std::uint8_t kGlobalEncode = 11;      // _codecs.encode
+constexpr std::uint8_t kGlobalBytes = 12;       // builtins.bytes
+constexpr std::uint8_t kDtype = 13;             // a numpy dtype object
+
+constexpr auto kNoneKind = static_cast<std::uint8_t>(Kind::none);
+constexpr auto kBoolKind = static_cast<std::uint8_t>(Kind::boolean);
+constexpr auto kIntKind = static_cast<std::uint8_t>(Kind::integer);
+constexpr auto kRealKind = static_cast<std::uint8_t>(Kind::real);
+constexpr auto kStringKind = static_cast<std::uint8_t>(Kind::string);
+constexpr auto kBytesKind = static_cast<std::uint8_t>(Kind::bytes);
+constexpr auto kTupleKind = static_cast<std::uint8_t>(Kind::tuple);
+constexpr auto kListKind = static_cast<std::uint8_t>(Kind::list);
+constexpr auto kDictKind = static_cast<std::uint8_t>(Kind::dict);
+
+// Every document starts with these shared nodes (Python's None/False/True/() are singletons too).
+constexpr NodeId kNoneNode = 0;
+constexpr NodeId kFalseNode = 1;
+constexpr NodeId kTrueNode = 2;
+constexpr NodeId kEmptyTupleNode = 3;
+
+constexpr std::size_t kMaxNodes = std::numeric_limits<NodeId>::max();
+constexpr std::size_t kMaxMarks = 2 * kMaxDepth;
+constexpr std::size_t kMaxMemoGap = 1024;
+constexpr std::size_t kDescribeLimit = 120;
+constexpr int kDescribeDepth = 4;
+
+inline std::uint8_t base_of(std::uint8_t raw) {
+  return raw & kKindMask;
+}
+inline bool value_ok(std::uint8_t raw) {
+  return (raw & kOpaqueFlag) == 0 && base_of(raw) <= kDictKind;
+}
+inline bool key_ok(std::uint8_t raw) {
+  return value_ok(raw) && (raw & kUnhashableFlag) == 0 && base_of(raw) != kListKind &&
+         base_of(raw) != kDictKind;
+}
+inline bool is_container(std::uint8_t raw) {
+  const std::uint8_t b = base_of(raw);
+  return b == kTupleKind || b == kListKind || b == kDictKind;
+}
+
+std::uint64_t load_le(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+std::uint64_t load_be(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+// BINFLOAT is the hottest opcode of the benchmark pickles (one per dict value).
+std::uint64_t load_be64(const std::uint8_t* p) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return __builtin_bswap64(v);
+#else
+  return load_be(p, 8);
+#endif
+}
+
+std::uint64_t double_bits(double d) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return bits;
+}
+
+double bits_double(std::uint64_t bits) {
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+double half_to_double(std::uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f;
+  const int mantissa = h & 0x3ff;
+  double v;
+  if (exponent == 0) {
+    v = std::ldexp(static_cast<double>(mantissa), -24);
+  } else if (exponent == 31) {
+    v = mantissa == 0 ? std::numeric_limits<double>::infinity()
+                      : std::numeric_limits<double>::quiet_NaN();
+  } else {
+    v = std::ldexp(static_cast<double>(mantissa | 0x400), exponent - 25);
+  }
+  return (h & 0x8000) ? -v : v;
+}
+
+// Well-formed UTF-8 as Python's pickle writes it ('surrogatepass': lone surrogates are allowed).
+bool valid_utf8(const std::uint8_t* p, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    const std::uint8_t c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t extra;
+    std::uint8_t lo = 0x80, hi = 0xbf;  // bounds of the first continuation byte
+    if (c < 0xc2) {
+      return false;
+    } else if (c < 0xe0) {
+      extra = 1;
+    } else if (c < 0xf0) {
+      extra = 2;
+      if (c == 0xe0) lo = 0xa0;
+    } else if (c < 0xf5) {
+      extra = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (extra > n - i - 1) return false;
+    if (p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (std::size_t k = 2; k <= extra; ++k) {
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+void append_utf8(std::uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+// Text of untrusted bytes that is safe to put in a one-line message.
+std::string printable(std::string_view s, std::size_t limit = 60) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Python's repr(float): shortest round-trip digits, scientific below 1e-4 and from 1e16.
+std::string python_float(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view s(buf, static_cast<std::size_t>(res.ptr - buf));
+  std::string out;
+  if (!s.empty() && s.front() == '-') {
+    out += '-';
+    s.remove_prefix(1);
+  }
+  const std::size_t e = s.find('e');
+  std::string digits;
+  for (char c : s.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  int exponent = 0;
+  std::string_view exp_text = s.substr(e + 1);
+  if (!exp_text.empty() && exp_text.front() == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent >= 0) {
+      const auto int_len = static_cast<std::size_t>(exponent) + 1;
+      if (digits.size() <= int_len) {
+        out += digits + std::string(int_len - digits.size(), '0') + ".0";
+      } else {
+        out += digits.substr(0, int_len) + "." + digits.substr(int_len);
+      }
+    } else {
+      out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    }
+  } else {
+    out += digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char ebuf[16];
+    std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+    out += ebuf;
+  }
+  return out;
+}
+
+void append_quoted(std::string_view s, bool is_bytes, std::string& out) {
+  constexpr std::size_t kMaxChars = 40;
+  if (is_bytes) out += 'b';
+  out += '\'';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i >= kMaxChars) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f || (is_bytes && c >= 0x80)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '\'';
+}
+
+// Pickle opcodes.
+enum Op : std::uint8_t {
+  kMark = '(',
+  kStop = '.',
+  kPop = '0',
+  kPopMark = '1',
+  kDup = '2',
+  kFloat = 'F',
+  kInt = 'I',
+  kBinInt = 'J',
+  kBinInt1 = 'K',
+  kLong = 'L',
+  kBinInt2 = 'M',
+  kNone = 'N',
+  kPersId = 'P',
+  kBinPersId = 'Q',
+  kReduce = 'R',
+  kString = 'S',
+  kBinString = 'T',
+  kShortBinString = 'U',
+  kUnicode = 'V',
+  kBinUnicode = 'X',
+  kAppend = 'a',
+  kBuild = 'b',
+  kGlobal = 'c',
+  kDict = 'd',
+  kEmptyDict = '}',
+  kAppends = 'e',
+  kGet = 'g',
+  kBinGet = 'h',
+  kInst = 'i',
+  kLongBinGet = 'j',
+  kList = 'l',
+  kEmptyList = ']',
+  kObj = 'o',
+  kPut = 'p',
+  kBinPut = 'q',
+  kLongBinPut = 'r',
+  kSetItem = 's',
+  kTuple = 't',
+  kEmptyTuple = ')',
+  kSetItems = 'u',
+  kBinFloat = 'G',
+  kProto = 0x80,
+  kNewObj = 0x81,
+  kExt1 = 0x82,
+  kExt2 = 0x83,
+  kExt4 = 0x84,
+  kTuple1 = 0x85,
+  kTuple2 = 0x86,
+  kTuple3 = 0x87,
+  kNewTrue = 0x88,
+  kNewFalse = 0x89,
+  kLong1 = 0x8a,
+  kLong4 = 0x8b,
+  kBinBytes = 'B',
+  kShortBinBytes = 'C',
+  kShortBinUnicode = 0x8c,
+  kBinUnicode8 = 0x8d,
+  kBinBytes8 = 0x8e,
+  kEmptySet = 0x8f,
+  kAddItems = 0x90,
+  kFrozenSet = 0x91,
+  kNewObjEx = 0x92,
+  kStackGlobal = 0x93,
+  kMemoize = 0x94,
+  kFrame = 0x95,
+  kByteArray8 = 0x96,
+  kNextBuffer = 0x97,
+  kReadonlyBuffer = 0x98,
+};
+
+struct OpName {
+  std::uint8_t code;
+  const char* name;
+};
+constexpr OpName kOpNames[] = {
+    {kMark, "MARK"},
+    {kStop, "STOP"},
+    {kPop, "POP"},
+    {kPopMark, "POP_MARK"},
+    {kDup, "DUP"},
+    {kFloat, "FLOAT"},
+    {kInt, "INT"},
+    {kBinInt, "BININT"},
+    {kBinInt1, "BININT1"},
+    {kLong, "LONG"},
+    {kBinInt2, "BININT2"},
+    {kNone, "NONE"},
+    {kPersId, "PERSID"},
+    {kBinPersId, "BINPERSID"},
+    {kReduce, "REDUCE"},
+    {kString, "STRING"},
+    {kBinString, "BINSTRING"},
+    {kShortBinString, "SHORT_BINSTRING"},
+    {kUnicode, "UNICODE"},
+    {kBinUnicode, "BINUNICODE"},
+    {kAppend, "APPEND"},
+    {kBuild, "BUILD"},
+    {kGlobal, "GLOBAL"},
+    {kDict, "DICT"},
+    {kEmptyDict, "EMPTY_DICT"},
+    {kAppends, "APPENDS"},
+    {kGet, "GET"},
+    {kBinGet, "BINGET"},
+    {kInst, "INST"},
+    {kLongBinGet, "LONG_BINGET"},
+    {kList, "LIST"},
+    {kEmptyList, "EMPTY_LIST"},
+    {kObj, "OBJ"},
+    {kPut, "PUT"},
+    {kBinPut, "BINPUT"},
+    {kLongBinPut, "LONG_BINPUT"},
+    {kSetItem, "SETITEM"},
+    {kTuple, "TUPLE"},
+    {kEmptyTuple, "EMPTY_TUPLE"},
+    {kSetItems, "SETITEMS"},
+    {kBinFloat, "BINFLOAT"},
+    {kProto, "PROTO"},
+    {kNewObj, "NEWOBJ"},
+    {kExt1, "EXT1"},
+    {kExt2, "EXT2"},
+    {kExt4, "EXT4"},
+    {kTuple1, "TUPLE1"},
+    {kTuple2, "TUPLE2"},
+    {kTuple3, "TUPLE3"},
+    {kNewTrue, "NEWTRUE"},
+    {kNewFalse, "NEWFALSE"},
+    {kLong1, "LONG1"},
+    {kLong4, "LONG4"},
+    {kBinBytes, "BINBYTES"},
+    {kShortBinBytes, "SHORT_BINBYTES"},
+    {kShortBinUnicode, "SHORT_BINUNICODE"},
+    {kBinUnicode8, "BINUNICODE8"},
+    {kBinBytes8, "BINBYTES8"},
+    {kEmptySet, "EMPTY_SET"},
+    {kAddItems, "ADDITEMS"},
+    {kFrozenSet, "FROZENSET"},
+    {kNewObjEx, "NEWOBJ_EX"},
+    {kStackGlobal, "STACK_GLOBAL"},
+    {kMemoize, "MEMOIZE"},
+    {kFrame, "FRAME"},
+    {kByteArray8, "BYTEARRAY8"},
+    {kNextBuffer, "NEXT_BUFFER"},
+    {kReadonlyBuffer, "READONLY_BUFFER"},
+};
+
+const char* opcode_name(std::uint8_t op) {
+  for (const OpName& o : kOpNames) {
+    if (o.code == op) return o.name;
+  }
+  return "?";
+}
+
+// A numpy dtype object as far as scalars need it; packed into a node payload.
+struct DType {
+  char letter = 0;        // 'f', 'i', 'u' or 'b'
+  std::uint8_t size = 0;  // bytes per element
+  bool big_endian = false;
+
+  std::uint64_t pack() const {
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(letter)) |
+           (static_cast<std::uint64_t>(size) << 8) | (static_cast<std::uint64_t>(big_endian) << 16);
+  }
+  static DType unpack(std::uint64_t v) {
+    DType d;
+    d.letter = static_cast<char>(v & 0xff);
+    d.size = static_cast<std::uint8_t>((v >> 8) & 0xff);
+    d.big_endian = ((v >> 16) & 1) != 0;
+    return d;
+  }
+};
+
+bool parse_dtype_code(std::string_view code, DType& out) {
+  if (!code.empty() && (code[0] == '<' || code[0] == '>' || code[0] == '=' || code[0] == '|')) {
+    out.big_endian = code[0] == '>';
+    code.remove_prefix(1);
+  }
+  if (code.size() != 2 || code[1] < '1' || code[1] > '8') return false;
+  out.letter = code[0];
+  out.size = static_cast<std::uint8_t>(code[1] - '0');
+  switch (out.letter) {
+    case 'f':
+      return out.size == 2 || out.size == 4 || out.size == 8;
+    case 'i':
+    case 'u':
+      return out.size == 1 || out.size == 2 || out.size == 4 || out.size == 8;
+    case 'b':
+      return out.size == 1;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::none:
+      return "none";
+    case Kind::boolean:
+      return "boolean";
+    case Kind::integer:
+      return "integer";
+    case Kind::real:
+      return "real";
+    case Kind::string:
+      return "string";
+    case Kind::bytes:
+      return "bytes";
+    case Kind::tuple:
+      return "tuple";
+    case Kind::list:
+      return "list";
+    case Kind::dict:
+      return "dict";
+  }
+  return "unknown";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document
+
+Document::Document() {
+  kinds_ = {kNoneKind, kBoolKind, kBoolKind, kTupleKind};
+  payload_ = {0, 0, 1, 0};
+  spans_.push_back({0, 0});  // the empty tuple
+}
+
+std::uint8_t Document::raw_kind(NodeId id) const {
+  if (id >= kinds_.size()) {
+    throw DataError(source_ + ": no node " + std::to_string(id) + " (the document has " +
+                    std::to_string(kinds_.size()) + ")");
+  }
+  return kinds_[id];
+}
+
+Kind Document::kind(NodeId id) const {
+  return static_cast<Kind>(base_of(raw_kind(id)));
+}
+
+void Document::kind_error(NodeId id, const char* expected) const {
+  throw DataError(source_ + ": expected " + expected + ", found " + kind_name(kind(id)) + " " +
+                  describe(id) + " (node " + std::to_string(id) + ")");
+}
+
+void Document::index_error(NodeId id, std::size_t i) const {
+  throw DataError(source_ + ": index " + std::to_string(i) + " is out of range for " +
+                  kind_name(kind(id)) + " of size " + std::to_string(size(id)) + " (node " +
+                  std::to_string(id) + ")");
+}
+
+bool Document::as_bool(NodeId id) const {
+  if (base_of(raw_kind(id)) != kBoolKind) kind_error(id, "a boolean");
+  return payload_[id] != 0;
+}
+
+std::int64_t Document::as_int(NodeId id) const {
+  if (base_of(raw_kind(id)) != kIntKind) kind_error(id, "an integer");
+  return static_cast<std::int64_t>(payload_[id]);
+}
+
+double Document::as_real(NodeId id) const {
+  if (base_of(raw_kind(id)) != kRealKind) kind_error(id, "a real");
+  return bits_double(payload_[id]);
+}
+
+double Document::as_number(NodeId id) const {
+  const std::uint8_t k = base_of(raw_kind(id));
+  if (k == kRealKind) return bits_double(payload_[id]);
+  if (k == kIntKind) return static_cast<double>(static_cast<std::int64_t>(payload_[id]));
+  kind_error(id, "a number (integer or real)");
+}
+
+std::string_view Document::as_string(NodeId id) const {
+  const std::uint8_t k = base_of(raw_kind(id));
+  if (k != kStringKind && k != kBytesKind) kind_error(id, "a string or bytes");
+  const Span& s = spans_[payload_[id]];
+  return std::string_view(chars_.data() + s.begin, s.size);
+}
+
+const Document::Span& Document::container_span(NodeId id, Kind expected, Kind expected2) const {
+  const auto k = static_cast<Kind>(base_of(raw_kind(id)));
+  if (k != expected && k != expected2) {
+    if (expected == Kind::dict) kind_error(id, "a dict");
+    if (expected2 == Kind::dict) kind_error(id, "a tuple, list or dict");
+    kind_error(id, "a tuple or list");
+  }
+  return spans_[payload_[id]];
+}
+
+std::size_t Document::size(NodeId container) const {
+  const auto k = static_cast<Kind>(base_of(raw_kind(container)));
+  if (k == Kind::dict) return container_span(container, Kind::dict, Kind::dict).size;
+  return container_span(container, Kind::tuple, k == Kind::list ? Kind::list : Kind::dict).size;
+}
+
+NodeId Document::item(NodeId container, std::size_t i) const {
+  const auto k = static_cast<Kind>(base_of(raw_kind(container)));
+  const Span& s =
+      container_span(container, Kind::tuple, k == Kind::list ? Kind::list : Kind::tuple);
+  if (i >= s.size) index_error(container, i);
+  return children_[s.begin + i];
+}
+
+NodeId Document::key(NodeId dict, std::size_t i) const {
+  const Span& s = container_span(dict, Kind::dict, Kind::dict);
+  if (i >= s.size) index_error(dict, i);
+  return children_[s.begin + 2 * i];
+}
+
+NodeId Document::value(NodeId dict, std::size_t i) const {
+  const Span& s = container_span(dict, Kind::dict, Kind::dict);
+  if (i >= s.size) index_error(dict, i);
+  return children_[s.begin + 2 * i + 1];
+}
+
+std::string Document::describe(NodeId id) const {
+  std::string out;
+  describe_into(id, out, 0);
+  if (out.size() > kDescribeLimit) {
+    out.resize(kDescribeLimit);
+    out += "...";
+  }
+  return out;
+}
+
+void Document::describe_into(NodeId id, std::string& out, int depth) const {
+  if (id >= kinds_.size()) {
+    out += "<no node " + std::to_string(id) + ">";
+    return;
+  }
+  const std::uint8_t k = base_of(kinds_[id]);
+  switch (k) {
+    case kNoneKind:
+      out += "None";
+      return;
+    case kBoolKind:
+      out += payload_[id] ? "True" : "False";
+      return;
+    case kIntKind:
+      out += std::to_string(static_cast<std::int64_t>(payload_[id]));
+      return;
+    case kRealKind:
+      out += python_float(bits_double(payload_[id]));
+      return;
+    case kStringKind:
+    case kBytesKind: {
+      const Span& s = spans_[payload_[id]];
+      append_quoted(std::string_view(chars_.data() + s.begin, s.size), k == kBytesKind, out);
+      return;
+    }
+    case kTupleKind:
+    case kListKind:
+    case kDictKind:
+      break;
+    case kDtype:
+      out += "<numpy dtype>";
+      return;
+    default:
+      out += "<global>";
+      return;
+  }
+  const char open = k == kTupleKind ? '(' : k == kListKind ? '[' : '{';
+  const char close = k == kTupleKind ? ')' : k == kListKind ? ']' : '}';
+  const Span& s = spans_[payload_[id]];
+  out += open;
+  if (depth >= kDescribeDepth && s.size > 0) {
+    out += "...";
+  } else {
+    for (std::uint64_t i = 0; i < s.size; ++i) {
+      if (i > 0) out += ", ";
+      if (out.size() > kDescribeLimit) {
+        out += "...";
+        break;
+      }
+      if (k == kDictKind) {
+        describe_into(children_[s.begin + 2 * i], out, depth + 1);
+        out += ": ";
+        describe_into(children_[s.begin + 2 * i + 1], out, depth + 1);
+      } else {
+        describe_into(children_[s.begin + i], out, depth + 1);
+      }
+    }
+    if (k == kTupleKind && s.size == 1) out += ',';
+  }
+  out += close;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+
+namespace detail {
+
+class Parser {
+ public:
+  Parser(const std::uint8_t* data, std::size_t size, const std::string& source);
+  Document run();
+  // Reports running out of memory (the input is hostile or too big) as a DataError.
+  [[noreturn]] void fail_out_of_memory() const {
+    fail_at(op_, "out of memory while reading the pickle");
+  }
+
+ private:
+  // A list/dict under construction: its items arrive in batches (APPENDS/SETITEMS), possibly
+  // interleaved with other containers, so they live in a chain of segments of children_.
+  struct Builder {
+    NodeId node;
+    std::uint32_t first_segment;
+    std::uint32_t last_segment;
+    std::uint64_t slots;  // children_ entries (dict: 2 per entry)
+  };
+  struct Segment {
+    std::uint64_t begin;
+    std::uint64_t count;
+    std::uint32_t next;
+  };
+  static constexpr std::uint32_t kNoSegment = std::numeric_limits<std::uint32_t>::max();
+
+  [[noreturn]] void fail_at(std::size_t offset, const std::string& what,
+                            const std::string& detail = {}) const;
+  [[noreturn]] void fail(const std::string& what) const { fail_at(op_, what); }
+  [[noreturn]] void fail_truncated(std::uint64_t wanted) const;
+  [[noreturn]] void refuse(const char* opcode, const std::string& why) const;
+
+  const std::uint8_t* take(std::uint64_t n) {
+    if (n > size_ - pos_) fail_truncated(n);
+    const std::uint8_t* p = data_ + pos_;
+    pos_ += static_cast<std::size_t>(n);
+    return p;
+  }
+  std::string_view take_line();
+  std::size_t base() const { return marks_.empty() ? 0 : marks_.back(); }
+  void need(std::size_t n) const {
+    if (stack_.size() - base() < n) fail_underflow(n);
+  }
+  [[noreturn]] void fail_underflow(std::size_t n) const;
+  std::size_t pop_mark();
+
+  NodeId add_node(std::uint8_t kind, std::uint64_t payload) {
+    if (kinds_.size() >= kMaxNodes) fail("too many values in one pickle");
+    kinds_.push_back(kind);
+    payload_.push_back(payload);
+    return static_cast<NodeId>(kinds_.size() - 1);
+  }
+  NodeId add_int(std::int64_t v) { return add_node(kIntKind, static_cast<std::uint64_t>(v)); }
+  NodeId add_real(double v) { return add_node(kRealKind, double_bits(v)); }
+  NodeId add_chars(std::uint8_t kind, const char* p, std::size_t n);
+  NodeId add_text(const std::uint8_t* p, std::size_t n);
+  NodeId add_internal(std::uint8_t kind, std::uint64_t payload) {
+    const NodeId id = add_node(kind, payload);
+    internal_nodes_.push_back(id);
+    return id;
+  }
+  NodeId make_tuple(std::size_t from);
+  NodeId new_mutable(std::uint8_t kind);
+  void extend(NodeId container, std::size_t from, const char* opcode);
+  std::string what(NodeId id) const;
+  const Document::Span& tuple_span(NodeId id) const { return spans_[payload_[id]]; }
+  std::string_view chars_of(NodeId id) const {
+    const Document::Span& s = spans_[payload_[id]];
+    return std::string_view(chars_.data() + s.begin, s.size);
+  }
+
+  std::int64_t decode_long(const std::uint8_t* p, std::uint64_t n) const;
+  std::int64_t parse_text_int(std::string_view text) const;
+  double parse_text_float(std::string_view text) const;
+  std::uint64_t parse_text_index(std::string_view text) const;
+  NodeId decode_raw_unicode_escape(std::string_view text);
+
+  void memo_put(std::uint64_t index);
+  NodeId memo_get(std::uint64_t index) const;
+
+  NodeId make_global(std::string_view module, std::string_view name);
+  NodeId reduce(NodeId callable, NodeId args);
+  void build(NodeId object, NodeId state);
+  NodeId make_scalar(const NodeId* args, std::size_t n);
+  NodeId make_dtype(const NodeId* args, std::size_t n);
+  NodeId encode_latin1(const NodeId* args, std::size_t n);
+
+  Document finish();
+  void finalize_containers();
+  void check_nesting(NodeId root) const;
+
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+  std::size_t op_ = 0;  // offset of the opcode being executed
+  Document doc_;
+  std::vector<std::uint8_t>& kinds_;
+  std::vector<std::uint64_t>& payload_;
+  std::vector<Document::Span>& spans_;
+  std::vector<NodeId>& children_;
+  std::vector<char>& chars_;
+  std::vector<NodeId> stack_;
+  std::vector<std::size_t> marks_;
+  std::vector<NodeId> memo_;  // kNoMemo marks a hole
+  std::size_t memo_count_ = 0;
+  std::vector<Builder> builders_;
+  std::vector<Segment> segments_;
+  std::vector<NodeId> internal_nodes_;
+  static constexpr NodeId kNoMemo = std::numeric_limits<NodeId>::max();
+};
+
+Parser::Parser(const std::uint8_t* data, std::size_t size, const std::string& source)
+    : data_(data),
+      size_(data == nullptr ? 0 : size),
+      kinds_(doc_.kinds_),
+      payload_(doc_.payload_),
+      spans_(doc_.spans_),
+      children_(doc_.children_),
+      chars_(doc_.chars_) {
+  doc_.source_ = source;
+}
+
+void Parser::fail_at(std::size_t offset, const std::string& what, const std::string& detail) const {
+  std::string message = doc_.source_ + ": " + what + " at byte " + std::to_string(offset);
+  if (!detail.empty()) message += " (" + detail + ")";
+  throw DataError(message);
+}
+
+void Parser::fail_truncated(std::uint64_t wanted) const {
+  fail("truncated: " + std::string(opcode_name(data_[op_])) + " needs " + std::to_string(wanted) +
+       " more byte(s) but only " + std::to_string(size_ - pos_) + " remain");
+}
+
+void Parser::fail_underflow(std::size_t n) const {
+  fail("stack underflow: " + std::string(opcode_name(data_[op_])) + " needs " + std::to_string(n) +
+       " item(s) above the last MARK but there are " + std::to_string(stack_.size() - base()));
+}
+
+void Parser::refuse(const char* opcode, const std::string& why) const {
+  fail_at(op_, "refused opcode '" + std::string(opcode) + "'", why);
+}
+
+std::string_view Parser::take_line() {
+  const void* nl = std::memchr(data_ + pos_, '\n', size_ - pos_);
+  if (nl == nullptr) {
+    fail("truncated: " + std::string(opcode_name(data_[op_])) + " needs a newline-terminated line");
+  }
+  const auto end = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - data_);
+  std::string_view line(reinterpret_cast<const char*>(data_ + pos_), end - pos_);
+  pos_ = end + 1;
+  return line;
+}
+
+std::size_t Parser::pop_mark() {
+  if (marks_.empty()) fail(std::string(opcode_name(data_[op_])) + " without a matching MARK");
+  const std::size_t b = marks_.back();
+  marks_.pop_back();
+  return b;
+}
+
+std::string Parser::what(NodeId id) const {
+  const std::uint8_t k = base_of(kinds_[id]);
+  if (k == kDtype) return "a numpy dtype object";
+  if (k > kDictKind) return "a global callable";
+  if (kinds_[id] & kOpaqueFlag) return "a tuple holding a callable or dtype";
+  return std::string("a ") + kind_name(static_cast<Kind>(k));
+}
+
+NodeId Parser::add_chars(std::uint8_t kind, const char* p, std::size_t n) {
+  const std::size_t begin = chars_.size();
+  chars_.insert(chars_.end(), p, p + n);
+  const std::size_t span = spans_.size();
+  spans_.push_back({begin, n});
+  return add_node(kind, span);
+}
+
+NodeId Parser::add_text(const std::uint8_t* p, std::size_t n) {
+  if (!valid_utf8(p, n)) fail("string is not valid UTF-8");
+  return add_chars(kStringKind, reinterpret_cast<const char*>(p), n);
+}
+
+NodeId Parser::make_tuple(std::size_t from) {
+  const std::size_t n = stack_.size() - from;
+  if (n == 0) return kEmptyTupleNode;
+  std::uint8_t flags = 0;
+  for (std::size_t i = from; i < stack_.size(); ++i) {
+    const std::uint8_t k = kinds_[stack_[i]];
+    if (!value_ok(k)) {
+      flags |= kOpaqueFlag;
+    } else if (!key_ok(k)) {
+      flags |= kUnhashableFlag;
+    }
+  }
+  const std::size_t begin = children_.size();
+  children_.insert(children_.end(), stack_.begin() + static_cast<std::ptrdiff_t>(from),
+                   stack_.end());
+  const std::size_t span = spans_.size();
+  spans_.push_back({begin, n});
+  return add_node(kTupleKind | flags, span);
+}
+
+NodeId Parser::new_mutable(std::uint8_t kind) {
+  const NodeId id = add_node(kind, builders_.size());
+  builders_.push_back({id, kNoSegment, kNoSegment, 0});
+  return id;
+}
+
+// Appends stack_[from...] to a list, or key/value pairs to a dict.
+void Parser::extend(NodeId container, std::size_t from, const char* opcode) {
+  const std::uint8_t k = kinds_[container];
+  const std::size_t n = stack_.size() - from;
+  const bool wants_list = opcode[0] == 'A' || opcode[0] == 'L';  // APPEND(S), LIST
+  if (k != (wants_list ? kListKind : kDictKind)) {
+    fail(std::string(opcode) + " onto " + what(container) +
+         (wants_list ? ", expected a list" : ", expected a dict"));
+  }
+  if (k == kListKind) {
+    for (std::size_t i = from; i < stack_.size(); ++i) {
+      if (!value_ok(kinds_[stack_[i]])) {
+        fail(std::string(opcode) + " of " + what(stack_[i]) + " into a list");
+      }
+    }
+  } else {
+    if (n % 2 != 0) fail(std::string(opcode) + " with an odd number of items");
+    for (std::size_t i = from; i < stack_.size(); i += 2) {
+      const std::uint8_t kk = kinds_[stack_[i]];
+      if (!key_ok(kk)) {
+        fail(std::string(opcode) + " with an unhashable or non-data dict key: " + what(stack_[i]));
+      }
+      if (!value_ok(kinds_[stack_[i + 1]])) {
+        fail(std::string(opcode) + " of " + what(stack_[i + 1]) + " into a dict");
+      }
+    }
+  }
+  if (n == 0) return;
+  Builder& b = builders_[payload_[container]];
+  const std::uint64_t end = children_.size();
+  if (b.last_segment != kNoSegment &&
+      segments_[b.last_segment].begin + segments_[b.last_segment].count == end) {
+    segments_[b.last_segment].count += n;  // the common case: batches of one container in a row
+  } else {
+    if (segments_.size() >= kNoSegment) fail("too many container batches");
+    const auto s = static_cast<std::uint32_t>(segments_.size());
+    segments_.push_back({end, n, kNoSegment});
+    if (b.last_segment == kNoSegment) {
+      b.first_segment = s;
+    } else {
+      segments_[b.last_segment].next = s;
+    }
+    b.last_segment = s;
+  }
+  b.slots += n;
+  children_.insert(children_.end(), stack_.begin() + static_cast<std::ptrdiff_t>(from),
+                   stack_.end());
+  stack_.resize(from);
+}
+
+std::int64_t Parser::decode_long(const std::uint8_t* p, std::uint64_t n) const {
+  if (n == 0) return 0;
+  const std::size_t used = static_cast<std::size_t>(std::min<std::uint64_t>(n, 8));
+  std::uint64_t v = load_le(p, used);
+  const bool negative = (p[used - 1] & 0x80) != 0;
+  if (used < 8 && negative) v |= ~std::uint64_t{0} << (8 * used);
+  // Longer encodings are fine as long as the extra bytes only repeat the sign.
+  const std::uint8_t fill = negative ? 0xff : 0x00;
+  for (std::uint64_t i = used; i < n; ++i) {
+    if (p[i] != fill) fail("integer does not fit in 64 bits");
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+std::int64_t Parser::parse_text_int(std::string_view text) const {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  std::int64_t v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (res.ec == std::errc::result_out_of_range) fail("integer does not fit in 64 bits");
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+    fail("malformed integer '" + printable(text) + "'");
+  }
+  return v;
+}
+
+double Parser::parse_text_float(std::string_view text) const {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  // Out of range text (e.g. "1e999") is what Python would turn into inf; refuse it instead.
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+    fail("malformed float '" + printable(text) + "'");
+  }
+  return v;
+}
+
+std::uint64_t Parser::parse_text_index(std::string_view text) const {
+  std::uint64_t v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+    fail("malformed memo index '" + printable(text) + "'");
+  }
+  return v;
+}
+
+// Protocol 0 UNICODE: latin-1 bytes with \uXXXX and \UXXXXXXXX escapes.
+NodeId Parser::decode_raw_unicode_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\\' && i + 1 < text.size() && (text[i + 1] == 'u' || text[i + 1] == 'U')) {
+      const std::size_t digits = text[i + 1] == 'u' ? 4 : 8;
+      if (digits > text.size() - i - 2) fail("truncated \\u escape in UNICODE");
+      std::uint32_t cp = 0;
+      const char* first = text.data() + i + 2;
+      const auto res = std::from_chars(first, first + digits, cp, 16);
+      if (res.ec != std::errc() || res.ptr != first + digits || cp > 0x10ffff) {
+        fail("malformed \\u escape in UNICODE");
+      }
+      append_utf8(cp, out);
+      i += 2 + digits;
+    } else {
+      append_utf8(c, out);
+      ++i;
+    }
+  }
+  return add_chars(kStringKind, out.data(), out.size());
+}
+
+void Parser::memo_put(std::uint64_t index) {
+  need(1);
+  const NodeId v = stack_.back();
+  if (index < memo_.size()) {
+    if (memo_[index] == kNoMemo) ++memo_count_;
+    memo_[index] = v;
+    return;
+  }
+  // Python numbers memo entries 0, 1, 2, ...; a bounded gap keeps the table linear in the input.
+  if (index > 2 * memo_count_ + kMaxMemoGap) {
+    fail("memo index " + std::to_string(index) + " is too far out of sequence");
+  }
+  memo_.resize(static_cast<std::size_t>(index) + 1, kNoMemo);
+  memo_[index] = v;
+  ++memo_count_;
+}
+
+NodeId Parser::memo_get(std::uint64_t index) const {
+  if (index >= memo_.size() || memo_[index] == kNoMemo) {
+    fail("memo get of id " + std::to_string(index) + " that was never put");
+  }
+  return memo_[index];
+}
+
+NodeId Parser::make_global(std::string_view module, std::string_view name) {
+  if ((module == "numpy.core.multiarray" || module == "numpy._core.multiarray") &&
+      name == "scalar") {
+    return add_internal(kGlobalScalar, 0);
+  }
+  if (module == "numpy" && name == "dtype") return add_internal(kGlobalDtype, 0);
+  if (module == "_codecs" && name == "encode") return add_internal(kGlobalEncode, 0);
+  if ((module == "builtins" || module == "__builtin__") && name == "bytes") {
+    return add_internal(kGlobalBytes, 0);
+  }
+  fail_at(op_, "refused global '" + printable(module) + "." + printable(name) + "'",
+          "only numpy scalar/dtype are allowed");
+}
+
+NodeId Parser::reduce(NodeId callable, NodeId args) {
+  const std::uint8_t fk = kinds_[callable];
+  if (fk < kGlobalScalar || fk > kGlobalBytes) {
+    refuse("REDUCE", "the callable is " + what(callable) + ", not an allowed numpy global");
+  }
+  if (base_of(kinds_[args]) != kTupleKind)
+    fail("REDUCE arguments are " + what(args) + ", not a tuple");
+  const Document::Span& s = tuple_span(args);
+  const NodeId* a = children_.data() + s.begin;
+  const auto n = static_cast<std::size_t>(s.size);
+  switch (fk) {
+    case kGlobalScalar:
+      return make_scalar(a, n);
+    case kGlobalDtype:
+      return make_dtype(a, n);
+    case kGlobalEncode:
+      return encode_latin1(a, n);
+    default:
+      if (n != 0) fail("bytes() is only accepted without arguments");
+      return add_chars(kBytesKind, nullptr, 0);
+  }
+}
+
+NodeId Parser::make_dtype(const NodeId* args, std::size_t n) {
+  if (n < 1 || n > 3) fail("numpy.dtype() needs 1 to 3 arguments, got " + std::to_string(n));
+  const std::uint8_t k0 = kinds_[args[0]];
+  if (k0 != kStringKind && k0 != kBytesKind) fail("numpy.dtype() needs a type code string");
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::uint8_t k = kinds_[args[i]];
+    if (k != kBoolKind && k != kIntKind) fail("numpy.dtype() flags must be booleans");
+  }
+  DType d;
+  const std::string_view code = chars_of(args[0]);
+  if (!parse_dtype_code(code, d)) {
+    fail("unsupported numpy dtype '" + printable(code) +
+         "' (supported: f2/f4/f8, i1-i8, u1-u8, b1)");
+  }
+  return add_internal(kDtype, d.pack());
+}
+
+NodeId Parser::make_scalar(const NodeId* args, std::size_t n) {
+  if (n != 2 || kinds_[args[0]] != kDtype || kinds_[args[1]] != kBytesKind) {
+    fail("numpy scalar() needs (dtype, bytes) arguments");
+  }
+  const DType d = DType::unpack(payload_[args[0]]);
+  const std::string_view raw = chars_of(args[1]);
+  if (raw.size() != d.size) {
+    fail("numpy scalar of " + std::to_string(d.size) + "-byte dtype has " +
+         std::to_string(raw.size()) + " data bytes");
+  }
+  const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
+  const std::uint64_t bits = d.big_endian ? load_be(p, d.size) : load_le(p, d.size);
+  switch (d.letter) {
+    case 'f':
+      if (d.size == 8) return add_node(kRealKind, bits);
+      if (d.size == 4) {
+        float f;
+        const auto b32 = static_cast<std::uint32_t>(bits);
+        std::memcpy(&f, &b32, sizeof f);
+        return add_real(static_cast<double>(f));
+      }
+      return add_real(half_to_double(static_cast<std::uint16_t>(bits)));
+    case 'i': {
+      const unsigned shift = 64 - 8 * d.size;
+      // Sign-extend through the top bits.
+      return add_int(static_cast<std::int64_t>(bits << shift) >> shift);
+    }
+    case 'u':
+      if (bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        fail("numpy uint64 scalar does not fit in int64");
+      }
+      return add_int(static_cast<std::int64_t>(bits));
+    default:
+      return bits != 0 ? kTrueNode : kFalseNode;
+  }
+}
+
+NodeId Parser::encode_latin1(const NodeId* args, std::size_t n) {
+  if (n != 2 || kinds_[args[0]] != kStringKind || kinds_[args[1]] != kStringKind ||
+      (chars_of(args[1]) != "latin1" && chars_of(args[1]) != "latin-1")) {
+    fail("_codecs.encode() is only accepted as encode(str, 'latin1')");
+  }
+  const std::string_view text = chars_of(args[0]);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else if ((c == 0xc2 || c == 0xc3) && i + 1 < text.size()) {
+      out +=
+          static_cast<char>(((c & 0x1f) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3f));
+      i += 2;
+    } else {
+      fail("_codecs.encode(): character beyond latin-1");
+    }
+  }
+  return add_chars(kBytesKind, out.data(), out.size());
+}
+
+void Parser::build(NodeId object, NodeId state) {
+  if (kinds_[object] != kDtype) {
+    refuse("BUILD", "only a numpy dtype may receive state, not " + what(object));
+  }
+  const char* shape =
+      "numpy dtype state must be a (version, byteorder, None, None, None, ...) tuple";
+  if (base_of(kinds_[state]) != kTupleKind) fail(shape);
+  const Document::Span& s = tuple_span(state);
+  if (s.size < 2) fail(shape);
+  const NodeId order = children_[s.begin + 1];
+  if (kinds_[order] != kStringKind && kinds_[order] != kBytesKind) fail(shape);
+  const std::string_view o = chars_of(order);
+  if (o.size() != 1 || std::strchr("<>=|", o[0]) == nullptr) fail(shape);
+  // Subarray, names and fields (structured dtypes) must be absent.
+  for (std::uint64_t i = 2; i < std::min<std::uint64_t>(s.size, 5); ++i) {
+    if (kinds_[children_[s.begin + i]] != kNoneKind) fail(shape);
+  }
+  DType d = DType::unpack(payload_[object]);
+  d.big_endian = o[0] == '>';
+  payload_[object] = d.pack();
+}
+
+Document Parser::run() {
+  // Reserving is cheap (untouched pages cost nothing) and avoids regrowing ~100 MB vectors;
+  // a float entry of a big dict costs ~14 input bytes, one node and two children.
+  const std::size_t guess = std::min<std::size_t>(size_, std::size_t{1} << 31) / 12 + 16;
+  kinds_.reserve(guess);
+  payload_.reserve(guess);
+  children_.reserve(2 * guess);
+  for (;;) {
+    if (pos_ >= size_) fail_at(pos_, "truncated: the pickle ends without STOP");
+    op_ = pos_;
+    const std::uint8_t code = data_[pos_++];
+    switch (code) {
+      case kProto: {
+        const std::uint8_t version = take(1)[0];
+        if (version > 5) fail("unsupported pickle protocol " + std::to_string(version));
+        break;
+      }
+      case kFrame: {
+        const std::uint64_t n = load_le(take(8), 8);
+        if (n > size_ - pos_) {
+          fail("truncated: FRAME announces " + std::to_string(n) + " bytes but only " +
+               std::to_string(size_ - pos_) + " remain");
+        }
+        break;
+      }
+      case kStop:
+        return finish();
+      case kMark:
+        if (marks_.size() >= kMaxMarks) {
+          fail("more than " + std::to_string(kMaxMarks) + " open MARKs (nesting too deep)");
+        }
+        marks_.push_back(stack_.size());
+        break;
+      case kPop:
+        if (stack_.size() > base()) {
+          stack_.pop_back();
+        } else if (!marks_.empty()) {
+          marks_.pop_back();  // as Python does: POP on an empty frame drops the MARK
+        } else {
+          fail_underflow(1);
+        }
+        break;
+      case kPopMark:
+        stack_.resize(pop_mark());
+        break;
+      case kDup:
+        need(1);
+        stack_.push_back(stack_.back());
+        break;
+
+      case kNone:
+        stack_.push_back(kNoneNode);
+        break;
+      case kNewTrue:
+        stack_.push_back(kTrueNode);
+        break;
+      case kNewFalse:
+        stack_.push_back(kFalseNode);
+        break;
+      case kBinInt:
+        stack_.push_back(add_int(static_cast<std::int32_t>(load_le(take(4), 4))));
+        break;
+      case kBinInt1:
+        stack_.push_back(add_int(take(1)[0]));
+        break;
+      case kBinInt2:
+        stack_.push_back(add_int(static_cast<std::int64_t>(load_le(take(2), 2))));
+        break;
+      case kLong1: {
+        const std::uint8_t n = take(1)[0];
+        stack_.push_back(add_int(decode_long(take(n), n)));
+        break;
+      }
+      case kLong4: {
+        const auto n = static_cast<std::int32_t>(load_le(take(4), 4));
+        if (n < 0) fail("LONG4 with a negative length");
+        stack_.push_back(add_int(decode_long(take(static_cast<std::uint64_t>(n)), n)));
+        break;
+      }
+      case kInt: {
+        const std::string_view line = take_line();
+        if (line == "00" || line == "01") {
+          stack_.push_back(line == "01" ? kTrueNode : kFalseNode);
+        } else {
+          stack_.push_back(add_int(parse_text_int(line)));
+        }
+        break;
+      }
+      case kLong: {
+        std::string_view line = take_line();
+        if (!line.empty() && line.back() == 'L') line.remove_suffix(1);
+        stack_.push_back(add_int(parse_text_int(line)));
+        break;
+      }
+      case kFloat:
+        stack_.push_back(add_real(parse_text_float(take_line())));
+        break;
+      case kBinFloat:
+        stack_.push_back(add_node(kRealKind, load_be64(take(8))));
+        break;
+
+      case kShortBinUnicode: {
+        const std::uint8_t n = take(1)[0];
+        stack_.push_back(add_text(take(n), n));
+        break;
+      }
+      case kBinUnicode: {
+        const std::uint64_t n = load_le(take(4), 4);
+        stack_.push_back(add_text(take(n), static_cast<std::size_t>(n)));
+        break;
+      }
+      case kBinUnicode8: {
+        const std::uint64_t n = load_le(take(8), 8);
+        stack_.push_back(add_text(take(n), static_cast<std::size_t>(n)));
+        break;
+      }
+      case kUnicode:
+        stack_.push_back(decode_raw_unicode_escape(take_line()));
+        break;
+      case kShortBinBytes:
+      case kShortBinString: {
+        const std::uint8_t n = take(1)[0];
+        stack_.push_back(add_chars(kBytesKind, reinterpret_cast<const char*>(take(n)), n));
+        break;
+      }
+      case kBinBytes:
+      case kBinString: {
+        const std::uint64_t n = load_le(take(4), 4);
+        if (code == kBinString && n > 0x7fffffff) fail("BINSTRING with a negative length");
+        const char* p = reinterpret_cast<const char*>(take(n));
+        stack_.push_back(add_chars(kBytesKind, p, static_cast<std::size_t>(n)));
+        break;
+      }
+      case kBinBytes8: {
+        const std::uint64_t n = load_le(take(8), 8);
+        const char* p = reinterpret_cast<const char*>(take(n));
+        stack_.push_back(add_chars(kBytesKind, p, static_cast<std::size_t>(n)));
+        break;
+      }
+
+      case kEmptyTuple:
+        stack_.push_back(kEmptyTupleNode);
+        break;
+      case kTuple: {
+        const std::size_t from = pop_mark();
+        const NodeId t = make_tuple(from);
+        stack_.resize(from);
+        stack_.push_back(t);
+        break;
+      }
+      case kTuple1:
+      case kTuple2:
+      case kTuple3: {
+        const std::size_t n = code - kTuple1 + 1;
+        need(n);
+        const std::size_t from = stack_.size() - n;
+        const NodeId t = make_tuple(from);
+        stack_.resize(from);
+        stack_.push_back(t);
+        break;
+      }
+      case kEmptyList:
+        stack_.push_back(new_mutable(kListKind));
+        break;
+      case kEmptyDict:
+        stack_.push_back(new_mutable(kDictKind));
+        break;
+      case kList:
+      case kDict: {
+        const std::size_t from = pop_mark();
+        const NodeId c = new_mutable(code == kList ? kListKind : kDictKind);
+        extend(c, from, opcode_name(code));
+        stack_.push_back(c);
+        break;
+      }
+      case kAppend:
+      case kSetItem: {
+        const std::size_t n = code == kAppend ? 2 : 3;
+        need(n);
+        const std::size_t from = stack_.size() - n + 1;
+        extend(stack_[from - 1], from, opcode_name(code));
+        break;
+      }
+      case kAppends:
+      case kSetItems: {
+        const std::size_t from = pop_mark();
+        if (from <= base()) {
+          fail(std::string(opcode_name(code)) + " has no container below its MARK");
+        }
+        extend(stack_[from - 1], from, opcode_name(code));
+        break;
+      }
+
+      case kPut:
+        memo_put(parse_text_index(take_line()));
+        break;
+      case kBinPut:
+        memo_put(take(1)[0]);
+        break;
+      case kLongBinPut:
+        memo_put(load_le(take(4), 4));
+        break;
+      case kMemoize:
+        memo_put(memo_count_);
+        break;
+      case kGet:
+        stack_.push_back(memo_get(parse_text_index(take_line())));
+        break;
+      case kBinGet:
+        stack_.push_back(memo_get(take(1)[0]));
+        break;
+      case kLongBinGet:
+        stack_.push_back(memo_get(load_le(take(4), 4)));
+        break;
+
+      case kGlobal: {
+        const std::string_view module = take_line();
+        const std::string_view name = take_line();
+        stack_.push_back(make_global(module, name));
+        break;
+      }
+      case kStackGlobal: {
+        need(2);
+        const NodeId name = stack_[stack_.size() - 1];
+        const NodeId module = stack_[stack_.size() - 2];
+        if (kinds_[name] != kStringKind || kinds_[module] != kStringKind) {
+          fail("STACK_GLOBAL needs two strings, got " + what(module) + " and " + what(name));
+        }
+        const NodeId g = make_global(chars_of(module), chars_of(name));
+        stack_.resize(stack_.size() - 2);
+        stack_.push_back(g);
+        break;
+      }
+      case kReduce: {
+        need(2);
+        const NodeId args = stack_.back();
+        const NodeId callable = stack_[stack_.size() - 2];
+        const NodeId result = reduce(callable, args);
+        stack_.pop_back();
+        stack_.back() = result;
+        break;
+      }
+      case kBuild: {
+        need(2);
+        build(stack_[stack_.size() - 2], stack_.back());
+        stack_.pop_back();
+        break;
+      }
+
+      case kNewObj:
+      case kNewObjEx:
+      case kInst:
+      case kObj:
+      case kExt1:
+      case kExt2:
+      case kExt4:
+      case kPersId:
+      case kBinPersId:
+        refuse(opcode_name(code), "objects are never constructed");
+      case kEmptySet:
+      case kAddItems:
+      case kFrozenSet:
+      case kByteArray8:
+      case kNextBuffer:
+      case kReadonlyBuffer:
+      case kString:
+        fail_at(op_, "unsupported opcode '" + std::string(opcode_name(code)) + "'",
+                "only None, bool, int, float, str, bytes, tuple, list and dict are supported");
+      default: {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", code);
+        fail(std::string("unknown opcode ") + hex);
+      }
+    }
+  }
+}
+
+void Parser::finalize_containers() {
+  for (const Builder& b : builders_) {
+    Document::Span span{0, 0};
+    if (b.first_segment != kNoSegment) {
+      const Segment& first = segments_[b.first_segment];
+      if (first.next == kNoSegment) {
+        span.begin = first.begin;
+      } else {
+        // Batches were interleaved with other containers: gather them at the end.
+        span.begin = children_.size();
+        children_.reserve(children_.size() + b.slots);
+        for (std::uint32_t s = b.first_segment; s != kNoSegment; s = segments_[s].next) {
+          const Segment& seg = segments_[s];
+          for (std::uint64_t i = seg.begin; i < seg.begin + seg.count; ++i) {
+            const NodeId v = children_[i];
+            children_.push_back(v);
+          }
+        }
+      }
+    }
+    span.size = kinds_[b.node] == kDictKind ? b.slots / 2 : b.slots;
+    payload_[b.node] = spans_.size();
+    spans_.push_back(span);
+  }
+}
+
+// Rejects self-containing data and nesting beyond kMaxDepth, without recursion, so that
+// consumers may walk the document recursively.
+void Parser::check_nesting(NodeId root) const {
+  if (!is_container(kinds_[root])) return;
+  constexpr std::uint16_t kUnseen = 0;
+  constexpr std::uint16_t kOnPath = std::numeric_limits<std::uint16_t>::max();
+  std::vector<std::uint16_t> height(spans_.size(), kUnseen);  // done: 1 + deepest child height
+  struct Frame {
+    NodeId node;
+    std::uint64_t next;
+    std::uint64_t end;
+    std::uint16_t height;
+  };
+  const auto frame_of = [&](NodeId id) {
+    const Document::Span& s = spans_[payload_[id]];
+    const std::uint64_t slots = base_of(kinds_[id]) == kDictKind ? 2 * s.size : s.size;
+    return Frame{id, s.begin, s.begin + slots, 0};
+  };
+  const auto too_deep = [&]() {
+    fail("containers are nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  };
+  std::vector<Frame> path;
+  path.push_back(frame_of(root));
+  height[payload_[root]] = kOnPath;
+  while (!path.empty()) {
+    Frame& f = path.back();
+    if (f.next < f.end) {
+      const NodeId c = children_[f.next++];
+      if (!is_container(kinds_[c])) continue;
+      const std::uint16_t h = height[payload_[c]];
+      if (h == kOnPath) fail("a container contains itself (recursive data is not supported)");
+      if (h != kUnseen) {
+        if (path.size() + h > kMaxDepth) too_deep();
+        f.height = std::max(f.height, h);
+        continue;
+      }
+      if (path.size() + 1 > kMaxDepth) too_deep();
+      height[payload_[c]] = kOnPath;
+      path.push_back(frame_of(c));
+    } else {
+      const auto h = static_cast<std::uint16_t>(f.height + 1);
+      height[payload_[f.node]] = h;
+      path.pop_back();
+      if (!path.empty()) path.back().height = std::max(path.back().height, h);
+    }
+  }
+}
+
+Document Parser::finish() {
+  need(1);
+  const NodeId root = stack_.back();
+  if (!value_ok(kinds_[root])) fail("the pickled value is " + what(root) + ", which is not data");
+  finalize_containers();
+  // Unreachable parse-time objects must not leak out as unknown kinds.
+  for (const NodeId id : internal_nodes_) {
+    kinds_[id] = kNoneKind;
+    payload_[id] = 0;
+  }
+  check_nesting(root);
+  doc_.root_ = root;
+  return std::move(doc_);
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+
+Document parse(const std::uint8_t* data, std::size_t size, const std::string& source_name) {
+  detail::Parser parser(data, size, source_name);
+  try {
+    return parser.run();
+  } catch (const std::bad_alloc&) {
+    parser.fail_out_of_memory();
+  } catch (const std::length_error&) {
+    parser.fail_out_of_memory();
+  }
+}
+
+Document parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot open file: " + std::strerror(errno));
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw DataError(path + ": is a directory, not a pickle file");
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  if (end < 0) throw DataError(path + ": cannot read file (not a regular file?)");
+  in.seekg(0, std::ios::beg);
+  const auto size = static_cast<std::size_t>(end);
+  // Not a std::vector: zero-filling a 150 MB buffer that is overwritten at once costs ~0.1 s.
+  std::unique_ptr<std::uint8_t[]> bytes(new (std::nothrow) std::uint8_t[size == 0 ? 1 : size]);
+  if (!bytes) throw DataError(path + ": file is too large to read into memory");
+  if (size > 0 &&
+      !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(size))) {
+    throw DataError(path + ": read error");
+  }
+  return parse(bytes.get(), size, path);
+}
+
+}  // namespace nhb2::pickle

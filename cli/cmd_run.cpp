@@ -6,33 +6,12 @@
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
+#include <nhb2/experiments/statistics.hpp>
 
 #include <cmath>
 #include <iostream>
 
 namespace nhb2::cli {
-
-namespace {
-
-struct MeanStd {
-  double mean = 0.0;
-  double std = 0.0;
-};
-
-MeanStd mean_std(const std::vector<double>& values) {
-  MeanStd result;
-  if (values.empty()) return result;
-  for (double v : values) result.mean += v;
-  result.mean /= static_cast<double>(values.size());
-  if (values.size() > 1) {
-    double squares = 0.0;
-    for (double v : values) squares += (v - result.mean) * (v - result.mean);
-    result.std = std::sqrt(squares / static_cast<double>(values.size() - 1));
-  }
-  return result;
-}
-
-}  // namespace
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("options");
@@ -108,9 +87,9 @@ int run_run(const std::vector<std::string>& args) {
     }
   }
   auto line = [](const char* label, const std::vector<double>& values, int decimals) {
-    const MeanStd s = mean_std(values);
-    std::cout << label << format_fixed(s.mean, decimals) << " ± " << format_fixed(s.std, decimals)
-              << "\n";
+    const double std = values.size() > 1 ? sample_std(values) : 0.0;
+    std::cout << label << format_fixed(mean(values), decimals) << " ± "
+              << format_fixed(std, decimals) << "\n";
   };
   std::cout << "# summary over " << runs << " runs (mean ± std)\n";
   line("best valid accuracy (12 epochs): ", valid, 2);

@@ -10,6 +10,8 @@ int run_list(const std::vector<std::string>& args);
 int run_synth(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
+int run_import(const std::vector<std::string>& args);
+int run_export(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -21,6 +23,9 @@ const std::vector<Command>& commands() {
       {"synth", "write the synthetic benchmark to a .nhb2 file", run_synth},
       {"sweep", "run a YAML-configured comparison of optimizers (curves, table, plots)", run_sweep},
       {"report", "recompute a sweep's curves, summary and plots from its CSVs", run_report},
+      {"import", "convert the authors' pickle files (bench12.pkl, ...) into a .nhb2 file",
+       run_import},
+      {"export", "write the table as long-form CSV or in the authors' pickle layout", run_export},
   };
   return all;
 }

@@ -435,7 +435,10 @@ Metadata parse_metadata(const std::string& path, const unsigned char* data, cons
     fail(path, "corrupt: " + std::to_string(header.file_size - expected_offset) +
                    " unexpected bytes after the last column");
   }
-  for (const auto& [name, kind] : standard_columns()) {
+  for (const auto& standard : standard_columns()) {
+    // Plain locals: C++17 lambdas may not capture structured bindings.
+    const std::string& name = standard.first;
+    const ColumnKind kind = standard.second;
     const auto found = std::find_if(meta.columns.begin(), meta.columns.end(),
                                     [&](const Nhb2ColumnInfo& c) { return c.name == name; });
     if (found == meta.columns.end()) fail(path, "corrupt: missing standard column " + quoted(name));

@@ -751,11 +751,11 @@ class Parser {
   std::size_t pos_ = 0;
   std::size_t op_ = 0;  // offset of the opcode being executed
   Document doc_;
-  std::vector<std::uint8_t>& kinds_;
-  std::vector<std::uint64_t>& payload_;
-  std::vector<Document::Span>& spans_;
-  std::vector<NodeId>& children_;
-  std::vector<char>& chars_;
+  Document::Array<std::uint8_t>& kinds_;
+  Document::Array<std::uint64_t>& payload_;
+  Document::Array<Document::Span>& spans_;
+  Document::Array<NodeId>& children_;
+  Document::Array<char>& chars_;
   std::vector<NodeId> stack_;
   std::vector<std::size_t> marks_;
   std::vector<NodeId> memo_;  // kNoMemo marks a hole
@@ -1537,8 +1537,16 @@ Document parse_file(const std::string& path) {
   in.seekg(0, std::ios::beg);
   const auto size = static_cast<std::size_t>(end);
   // Not a std::vector: zero-filling a 150 MB buffer that is overwritten at once costs ~0.1 s.
-  std::unique_ptr<std::uint8_t[]> bytes(new (std::nothrow) std::uint8_t[size == 0 ? 1 : size]);
-  if (!bytes) throw DataError(path + ": file is too large to read into memory");
+  // Huge-page backed (table.hpp): first-touching it in 4 KiB pages costs far more than reading.
+  struct Free {
+    void operator()(std::uint8_t* p) const { free_column_memory(p); }
+  };
+  std::unique_ptr<std::uint8_t[], Free> bytes;
+  try {
+    bytes.reset(static_cast<std::uint8_t*>(allocate_column_memory(size == 0 ? 1 : size)));
+  } catch (const std::bad_alloc&) {
+    throw DataError(path + ": file is too large to read into memory");
+  }
   if (size > 0 &&
       !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(size))) {
     throw DataError(path + ": read error");

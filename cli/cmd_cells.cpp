@@ -18,6 +18,9 @@ int run_cells(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options("cells", "[CELLCODE]", options, positional, args, vm)) return 0;
 
+  // Parse before printing anything, so a bad cellcode leaves stdout empty.
+  const int only =
+      vm.count("cellcode") ? parse_cellcode(vm["cellcode"].as<std::string>()).index() : -1;
   const CellClasses& classes = CellClasses::get();
   std::cout << "cellcode\trepresentative\tclass\thas_path\tparams\tflops_m\n";
   auto print = [&](int cell) {
@@ -27,8 +30,8 @@ int run_cells(const std::vector<std::string>& args) {
               << "\t" << classes.class_of(cell) << "\t" << (parsed.has_path() ? 1 : 0) << "\t"
               << size.params << "\t" << format_fixed(size.flops_millions, 6) << "\n";
   };
-  if (vm.count("cellcode")) {
-    print(parse_cellcode(vm["cellcode"].as<std::string>()).index());
+  if (only >= 0) {
+    print(only);
   } else {
     for (int cell = 0; cell < kNumCells; ++cell) print(cell);
   }

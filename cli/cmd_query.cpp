@@ -26,7 +26,9 @@ int run_query(const std::vector<std::string>& args) {
       "seed", po::value<int>()->value_name("S"),
       "a recorded training seed (default: the smallest)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
-      "fixed, mean (over seeds) or sampled");
+      "fixed, mean (over seeds) or sampled")(
+      "rng-seed", po::value<std::uint64_t>()->default_value(0)->value_name("N"),
+      "seed of the stream that draws the training seed (policy sampled)");
   add_data_options(options);
   po::positional_options_description positional;
   positional.add("cellcode", 1);
@@ -47,6 +49,7 @@ int run_query(const std::vector<std::string>& args) {
   }
   SessionOptions session_options;
   session_options.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
+  session_options.rng_seed = vm["rng-seed"].as<std::uint64_t>();
   const Benchmark benchmark = load_benchmark(vm);
   if (vm.count("seed")) {
     const int seed = vm["seed"].as<int>();
@@ -71,9 +74,10 @@ int run_query(const std::vector<std::string>& args) {
     std::cout << "mode:           " << mode_name(query.mode) << "\n"
               << "iepoch:         " << (query.iepoch ? query.iepoch : 12) << "\n"
               << "seed:           "
-              << (session.seed_policy() == SeedPolicy::fixed
-                      ? std::to_string(session.seed())
-                      : seed_policy_name(session.seed_policy()))
+              << (session.seed_policy() == SeedPolicy::fixed ? std::to_string(session.seed())
+                  : session.seed_policy() == SeedPolicy::mean
+                      ? std::string("mean over recorded seeds")
+                      : "sampled (stream seed " + std::to_string(session_options.rng_seed) + ")")
               << "\n"
               << "accuracy:       " << format_number(result.accuracy) << "\n"
               << "cost:           " << format_number(*result.cost) << "\n";

@@ -35,12 +35,14 @@ int run_run(const std::vector<std::string>& args) {
     return 0;
   }
   const double budget = vm["budget"].as<double>();
-  if (!(budget > 0.0) || !std::isfinite(budget)) {
+  if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
     throw InvalidArgument("--budget " + format_number(budget) +
-                          " must be a positive number of seconds");
+                          " must be a positive number of seconds, at most 1e8");
   }
   const int runs = vm["runs"].as<int>();
-  if (runs <= 0) throw InvalidArgument("--runs " + std::to_string(runs) + " must be at least 1");
+  if (runs <= 0 || runs > kMaxRuns) {
+    throw InvalidArgument("--runs " + std::to_string(runs) + " must be in [1, 1000000]");
+  }
   const std::string name = vm["optimizer"].as<std::string>();
   ParamAssignments params;
   if (vm.count("param")) {
@@ -60,8 +62,8 @@ int run_run(const std::vector<std::string>& args) {
   std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget) << " s, "
             << runs << " runs, master seed " << master_seed << ", seed policy "
             << seed_policy_name(spec.seed_policy) << "\n"
-            << "# data: " << benchmark.source().kind << " (" << benchmark.source().description
-            << "), checksum " << benchmark.checksum() << "\n";
+            << "# data: " << benchmark.source().description << ", checksum " << benchmark.checksum()
+            << "\n";
   if (!quiet) {
     std::cout << "run\trun_seed\tbest_cellcode\tbest_lr\tbest_batch_size\tbest_valid_acc\ttrials\t"
                  "total_cost\ttest_acc_12\ttest_acc_200\n";

@@ -4,6 +4,7 @@
 #include "common.hpp"
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 #include <nhb2/experiments/sweep_runner.hpp>
 
@@ -139,8 +140,8 @@ int run_sweep(const std::vector<std::string>& args) {
   run_options.jobs = 0;
   if (vm.count("jobs")) {
     run_options.jobs = vm["jobs"].as<int>();
-    if (run_options.jobs < 1) {
-      throw InvalidArgument("--jobs " + std::to_string(run_options.jobs) + " must be at least 1");
+    if (run_options.jobs < 1 || run_options.jobs > kMaxJobs) {
+      throw InvalidArgument("--jobs " + std::to_string(run_options.jobs) + " must be in [1, 256]");
     }
   }
   run_options.resume = vm.count("resume") > 0;

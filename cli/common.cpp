@@ -61,6 +61,9 @@ bool parse_options(const std::string& command, const std::string& usage,
 
 std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
+  if (value == std::floor(value) && std::fabs(value) < 1e15) {
+    return std::to_string(static_cast<long long>(value));  // 20000, not 2e+04
+  }
   char buffer[64];
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);

@@ -111,3 +111,36 @@ TEST_CASE("a sweep killed with SIGKILL resumes to the files of an uninterrupted 
     CHECK(read_text(killed + "/" + name) == read_text(reference + "/" + name));
   }
 }
+
+TEST_CASE("a sweep deletes only the temporaries it wrote itself", "[sweep]") {
+  TempDir dir;
+  const std::string config = dir.file("tiny.yaml");
+  std::ofstream(config) << "budget: 2000\nruns: 2\noptimizers:\n  - optimizer: random_search\n";
+  const std::string out = dir.file("out");
+  fs::create_directories(out);
+  std::ofstream(out + "/notes.tmp-keep") << "precious\n";
+  std::ofstream(out + "/runs.csv.tmp-123-4") << "half a file";
+  REQUIRE(run_cli("sweep '" + config + "' --quiet --no-plots --out '" + out + "'").exit_code == 0);
+  CHECK(fs::exists(out + "/notes.tmp-keep"));
+  CHECK_FALSE(fs::exists(out + "/runs.csv.tmp-123-4"));
+}
+
+TEST_CASE("nhb2 report refuses a runs.csv whose header lists impossible report epochs",
+          "[sweep][errors]") {
+  TempDir dir;
+  const std::string config = dir.file("tiny.yaml");
+  std::ofstream(config) << "budget: 2000\nruns: 2\noptimizers:\n  - optimizer: random_search\n";
+  const std::string out = dir.file("out");
+  REQUIRE(run_cli("sweep '" + config + "' --quiet --no-plots --out '" + out + "'").exit_code == 0);
+  for (const char* file : {"/runs.csv", "/trajectories.csv"}) {
+    std::string text = read_text(out + file);
+    const std::string from = "# report_epochs: 12 200";
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), "# report_epochs: 12 12 12 12 12 12 12 12");
+    std::ofstream(out + file, std::ios::binary) << text;
+  }
+  const auto result = run_cli("report '" + out + "'");
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("damaged"));
+}

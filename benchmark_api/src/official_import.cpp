@@ -30,7 +30,7 @@ constexpr const char* kAvgFile = "avgaccs200.pkl";
 constexpr std::size_t kShowFirst = 3;  // examples named in a "missing" message
 constexpr const char* kModes[] = {"train", "valid", "test"};
 const char* const kTotals[] = {columns::kTotalTrainTime, columns::kTotalTrainvalTime,
-                                   columns::kTotalTestTime};
+                               columns::kTotalTestTime};
 
 std::string shortest(double value) {
   char buffer[64];

@@ -75,8 +75,20 @@ void write_file_atomic(const std::string& path, const std::function<bool(std::FI
   commit_atomic(temp, path);
 }
 
-bool is_atomic_temp_name(const std::string& file_name) {
-  return file_name.find(".tmp-") != std::string::npos;
+std::string atomic_temp_target(const std::string& file_name) {
+  const auto marker = file_name.rfind(".tmp-");
+  if (marker == std::string::npos || marker == 0) return "";
+  // After the marker: digits, '-', digits, and nothing else.
+  const std::string tail = file_name.substr(marker + 5);
+  const auto dash = tail.find('-');
+  auto digits = [](const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (dash == std::string::npos || !digits(tail.substr(0, dash)) ||
+      !digits(tail.substr(dash + 1))) {
+    return "";
+  }
+  return file_name.substr(0, marker);
 }
 
 }  // namespace nhb2

@@ -3,6 +3,7 @@
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/suggest.hpp>
+#include <nhb2/experiments/driver.hpp>
 
 #include <yaml-cpp/yaml.h>
 
@@ -245,13 +246,14 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root) {
   if (const YAML::Node n = root["data"]) parse_data(reader, n, config.data);
   if (const YAML::Node n = root["budget"]) {
     config.budget_seconds = reader.real(n, "budget");
-    if (!(config.budget_seconds > 0.0)) {
-      reader.fail(n, "budget", "must be a positive number of simulated seconds, got " + n.Scalar());
+    if (!(config.budget_seconds > 0.0) || config.budget_seconds > kMaxBudgetSeconds) {
+      reader.fail(n, "budget",
+                  "must be a positive number of simulated seconds, at most 1e8, got " + n.Scalar());
     }
   }
   if (const YAML::Node n = root["runs"]) {
     const long long runs = reader.integer(n, "runs");
-    if (runs < 1 || runs > 1000000) {
+    if (runs < 1 || runs > kMaxRuns) {
       reader.fail(n, "runs", "must be an integer in [1, 1000000], got " + n.Scalar());
     }
     config.runs = static_cast<int>(runs);

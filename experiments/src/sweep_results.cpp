@@ -1,5 +1,7 @@
 #include <nhb2/experiments/sweep_results.hpp>
 
+#include <algorithm>
+
 #include <nhb2/core/error.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 
@@ -352,8 +354,14 @@ SweepData read_sweep_results(const std::string& dir) {
       for (std::string label; labels >> label;) h.labels.push_back(label);
       std::istringstream best(meta["best_test_acc"]);
       for (std::string v; best >> v;) h.best_test_accs.push_back(std::strtod(v.c_str(), nullptr));
-      if (h.report_epochs.empty() || h.labels.empty() ||
-          h.best_test_accs.size() != h.report_epochs.size() || h.runs < 1 || h.curve_points < 2) {
+      // The same rules as a sweep config: the parsed sizes index fixed-size arrays below.
+      const auto& epochs = h.report_epochs;
+      const bool epochs_ok =
+          !epochs.empty() && epochs.size() <= 2 &&
+          std::all_of(epochs.begin(), epochs.end(), [](int e) { return e == 12 || e == 200; }) &&
+          (epochs.size() == 1 || epochs[0] != epochs[1]);
+      if (!epochs_ok || h.labels.empty() || h.best_test_accs.size() != epochs.size() ||
+          h.runs < 1 || h.curve_points < 2 || h.curve_points > 10000) {
         throw DataError(runs_path + ": the header comments are missing or damaged");
       }
       if (line != run_columns(h.report_epochs)) {

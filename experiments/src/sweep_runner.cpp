@@ -13,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 namespace nhb2 {
@@ -127,13 +128,24 @@ void prepare_output(const SweepConfig& config, const Fingerprint& fingerprint,
     const fs::path dir = out / "runs" / o.label;
     fs::create_directories(dir, ec);
     if (ec) throw ConfigError(where + "cannot create '" + dir.string() + "': " + ec.message());
-    // Temporaries left by a killed sweep.
+    // Temporaries of checkpoints (<run>.csv) left by a killed sweep; nothing else is touched.
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (is_atomic_temp_name(entry.path().filename().string())) fs::remove(entry.path(), ec);
+      const std::string target = atomic_temp_target(entry.path().filename().string());
+      if (target.size() > 4 && target.compare(target.size() - 4, 4, ".csv") == 0 &&
+          target.find_first_not_of("0123456789") == target.size() - 4) {
+        fs::remove(entry.path(), ec);
+      }
     }
   }
+  static const char* const kOutputNames[] = {"trajectories.csv", "runs.csv",         "curves.csv",
+                                             "summary.csv",      "summary.md",       "curves.svg",
+                                             "curves.png",       "curves.gp",        "gnuplot.log",
+                                             "resolved.yaml",    "sweep.fingerprint"};
   for (const auto& entry : fs::directory_iterator(out, ec)) {
-    if (is_atomic_temp_name(entry.path().filename().string())) fs::remove(entry.path(), ec);
+    const std::string target = atomic_temp_target(entry.path().filename().string());
+    for (const char* name : kOutputNames) {
+      if (target == name) fs::remove(entry.path(), ec);
+    }
   }
 }
 
@@ -263,7 +275,14 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   jobs =
       std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(pending.size(), 1))));
   std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  for (int t = 1; t < jobs; ++t) {
+    // When the system refuses more threads, the ones already running take all the runs.
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);

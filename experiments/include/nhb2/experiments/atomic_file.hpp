@@ -7,8 +7,8 @@
 // file system). On any failure it removes the temporary file, leaves `path` untouched and throws
 // Error naming the path and the OS reason. Data is not fsync'ed: the guarantee covers a killed
 // process, not a power cut.
-// is_atomic_temp_name() recognises those temporaries so that a resumed run can delete the ones a
-// killed process left behind.
+// atomic_temp_target() recognises those temporaries (and names the file each was meant to become)
+// so that a resumed run can delete the ones a killed process left behind, and nothing else.
 
 #include <cstdio>
 #include <functional>
@@ -27,6 +27,7 @@ std::string atomic_temp_name(const std::string& path);
 // Renames `temp` over `path`; throws Error (and removes temp) on failure.
 void commit_atomic(const std::string& temp, const std::string& path);
 
-bool is_atomic_temp_name(const std::string& file_name);
+// For a name of the exact form `<target>.tmp-<digits>-<digits>`, the target name; else "".
+std::string atomic_temp_target(const std::string& file_name);
 
 }  // namespace nhb2

@@ -20,6 +20,13 @@
 
 namespace nhb2 {
 
+// Limits shared by every entry point (CLI, YAML). A budget of 1e8 s is twice the cost of training
+// every configuration of the table once, so nothing real is cut; beyond it a run can neither
+// finish in reasonable time nor hold its log in memory.
+constexpr double kMaxBudgetSeconds = 1e8;
+constexpr int kMaxRuns = 1'000'000;
+constexpr int kMaxJobs = 256;
+
 struct RunSpec {
   double budget_seconds = 20000.0;
   std::uint64_t run_seed = 0;

@@ -627,19 +627,38 @@ void write_nhb2(const Table& table, const std::string& path) {
   temp.commit();
 }
 
-Table read_nhb2(const std::string& path) {
-  InputFile file(path);
-  // The header alone first, so a non-nhb2 or absurd file is refused before it is mapped.
+namespace {
+
+// Header, metadata and column directory (everything before the payloads), structurally checked.
+// The header alone is read first, so a non-nhb2 or absurd file is refused before the rest;
+// payload_offset <= the real file size (checked), so the prefix buffer is justified by the file.
+struct Prefix {
+  Header header;
+  std::vector<unsigned char> bytes;
+  Metadata meta;
+};
+
+Prefix read_prefix(const std::string& path, InputFile& file, bool keep_cell_data) {
   unsigned char header_bytes[kHeaderSize] = {};
   file.read_at(0, static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), kHeaderSize)),
                header_bytes);
-  const Header header = parse_header(path, header_bytes, file.size());
+  Prefix prefix;
+  prefix.header = parse_header(path, header_bytes, file.size());
+  prefix.bytes.resize(static_cast<std::size_t>(prefix.header.payload_offset));
+  file.read_at(0, prefix.bytes.size(), prefix.bytes.data());
+  prefix.meta = parse_metadata(path, prefix.bytes.data(), prefix.header, keep_cell_data);
+  return prefix;
+}
 
-  // Header, metadata and directory: structurally checked before any column is allocated, so
-  // every allocation below is bounded by the real file size.
-  std::vector<unsigned char> prefix(static_cast<std::size_t>(header.payload_offset));
-  file.read_at(0, prefix.size(), prefix.data());
-  Metadata meta = parse_metadata(path, prefix.data(), header, true);
+}  // namespace
+
+Table read_nhb2(const std::string& path) {
+  InputFile file(path);
+  // Every allocation below is bounded by the real file size: the prefix was checked first.
+  Prefix parsed = read_prefix(path, file, true);
+  const Header& header = parsed.header;
+  Metadata& meta = parsed.meta;
+  const std::vector<unsigned char>& prefix = parsed.bytes;
   BlockHash checksum;
   checksum.update(prefix.data() + kHeaderSize, prefix.size() - kHeaderSize);
 
@@ -690,14 +709,9 @@ Table read_nhb2(const std::string& path) {
 
 Nhb2FileInfo inspect_nhb2(const std::string& path) {
   InputFile file(path);
-  unsigned char header_bytes[kHeaderSize] = {};
-  file.read_at(0, static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), kHeaderSize)),
-               header_bytes);
-  const Header header = parse_header(path, header_bytes, file.size());
-  // payload_offset <= file size (checked), so this buffer is justified by the file.
-  std::vector<unsigned char> prefix(static_cast<std::size_t>(header.payload_offset));
-  file.read_at(0, prefix.size(), prefix.data());
-  Metadata meta = parse_metadata(path, prefix.data(), header, false);
+  Prefix parsed = read_prefix(path, file, false);
+  const Header& header = parsed.header;
+  Metadata& meta = parsed.meta;
 
   Nhb2FileInfo info;
   info.path = path;

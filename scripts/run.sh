@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs the main job on the built-in synthetic benchmark:
 # the quickstart sweep (configs/quickstart.yaml), whose outputs land in results/quickstart/.
+# --resume makes it re-runnable: a finished sweep is only re-reported, a missing one is run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-./build/nhb2 sweep configs/quickstart.yaml "$@"
+./build/nhb2 sweep configs/quickstart.yaml --resume "$@"

@@ -151,8 +151,9 @@ std::string summary_md(const SweepData& data) {
   }
   out +=
       "\nTwo-sided, paired by run index. Zero differences are dropped (Wilcoxon's zero method); "
-      "tied differences get average ranks. Exact p-values when at most 25 non-zero, untied "
-      "differences remain; otherwise the normal approximation with tie-corrected variance and "
+      "tied differences get average ranks. Exact p-values when there are at most 25 pairs "
+      "and no zero or tied differences; otherwise the normal approximation with tie-corrected "
+      "variance and "
       "no continuity correction.\n";
   return out;
 }

@@ -87,6 +87,22 @@ bool number_of(const pk::Document& doc, NodeId id, double& out) {
   return false;
 }
 
+// The number stored for `key`, or DataError naming the key when it is not a finite number.
+double finite_value(const pk::Document& doc, NodeId key, NodeId value_node,
+                    const std::string& where) {
+  double value = 0;
+  if (!number_of(doc, value_node, value)) {
+    throw DataError(where + ": the value for key " + doc.describe(key) + " is " +
+                    a_kind(doc.kind(value_node)) + " " + doc.describe(value_node) +
+                    "; expected a number");
+  }
+  if (!std::isfinite(value)) {
+    throw DataError(where + ": the value for key " + doc.describe(key) + " is " + shortest(value) +
+                    "; expected a finite number");
+  }
+  return value;
+}
+
 int lr_grid_index(double lr) {
   for (int i = 0; i < kNumLearningRates; ++i) {
     if (std::fabs(lr - kLearningRates[i]) <= 1e-9 * kLearningRates[i]) return i;
@@ -563,17 +579,7 @@ void Importer::read_bench12(std::unique_ptr<Table>& table) {
         stamp[row] = generation;
         ++distinct;
       }
-      const NodeId value_node = doc.value(target.dict, i);
-      double value = 0;
-      if (!number_of(doc, value_node, value)) {
-        throw DataError(where + ": the value for key " + doc.describe(key) + " is " +
-                        a_kind(doc.kind(value_node)) + " " + doc.describe(value_node) +
-                        "; expected a number");
-      }
-      if (!std::isfinite(value)) {
-        throw DataError(where + ": the value for key " + doc.describe(key) + " is " +
-                        shortest(value) + "; expected a finite number");
-      }
+      const double value = finite_value(doc, key, doc.value(target.dict, i), where);
       if (values) {
         values[row * stride + offset] = value;
         continue;
@@ -650,17 +656,7 @@ void Importer::read_avgaccs200(Table& table) {
         seen[row] = true;
         ++distinct;
       }
-      const NodeId value_node = doc.value(dict, i);
-      double value = 0;
-      if (!number_of(doc, value_node, value)) {
-        throw DataError(where + ": the value for key " + doc.describe(key) + " is " +
-                        a_kind(doc.kind(value_node)) + " " + doc.describe(value_node) +
-                        "; expected a number");
-      }
-      if (!std::isfinite(value)) {
-        throw DataError(where + ": the value for key " + doc.describe(key) + " is " +
-                        shortest(value) + "; expected a finite number");
-      }
+      const double value = finite_value(doc, key, doc.value(dict, i), where);
       column.values[row] = value;
     }
     if (distinct < config_rows) {

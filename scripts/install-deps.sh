@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package nhb2 needs to build, test and plot (Debian 12).
 # Run as root (or with sudo available). Nothing is downloaded at build time.
+# With arguments, installs exactly those packages instead (scripts/install-fuzz-deps.sh uses this).
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,8 @@ packages=(
   gnuplot-nox
   python3 python3-numpy
 )
+
+if [ "$#" -gt 0 ]; then packages=("$@"); fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -23,5 +26,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
-  echo "all build dependencies are installed"
+  echo "all needed packages are installed: ${packages[*]}"
 fi

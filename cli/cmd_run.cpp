@@ -2,7 +2,6 @@
 
 #include "common.hpp"
 
-#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
@@ -12,6 +11,29 @@
 #include <iostream>
 
 namespace nhb2::cli {
+
+namespace {
+
+// Runs one run; an exception names the optimizer, its origin and the run. A plug-in's own
+// exception (not an nhb2::Error) is reported as bad input, not as an internal error.
+template <typename Function>
+RunOutcome run_with_context(const Registry& registry, const std::string& name, int run,
+                            Function function) {
+  const std::string context = "optimizer '" + name + "' (" + registry.describe_origin(name) +
+                              ") run " + std::to_string(run);
+  try {
+    return function();
+  } catch (const Error& e) {
+    throw Error(context + ": " + e.what());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (registry.origin(name).empty()) throw;
+    throw Error(context + ": exception: " + e.what());
+  }
+}
+
+}  // namespace
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("options");
@@ -29,9 +51,10 @@ int run_run(const std::vector<std::string>& args) {
       "training seed per query: fixed (222), mean (over seeds) or sampled")(
       "quiet,q", "print only the summary, not one line per run");
   add_data_options(options);
+  add_plugin_options(options);
   po::variables_map vm;
-  if (!parse_options("run", "[--optimizer NAME] [--param K=V]... [options]", options, {}, args,
-                     vm)) {
+  if (!parse_options("run", "[--optimizer NAME] [--param K=V]... [--plugin PATH.so]... [options]",
+                     options, {}, args, vm)) {
     return 0;
   }
   const double budget = vm["budget"].as<double>();
@@ -50,7 +73,7 @@ int run_run(const std::vector<std::string>& args) {
       params.push_back(parse_assignment(text));
     }
   }
-  const Registry& registry = builtin_optimizers();
+  const Registry registry = load_registry(vm);
   std::unique_ptr<Optimizer> optimizer = registry.create(name, params);  // validates params
   RunSpec spec;
   spec.budget_seconds = budget;
@@ -71,7 +94,9 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<double> valid, test12, test200, trials, costs;
   for (int run = 0; run < runs; ++run) {
     spec.run_seed = run_seed(master_seed, static_cast<std::uint64_t>(run));
-    const RunOutcome outcome = run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
+    const RunOutcome outcome = run_with_context(registry, name, run, [&] {
+      return run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
+    });
     const Session& session = outcome.session;
     const Config& best = *session.best_key();
     valid.push_back(session.best_acc());

@@ -3,7 +3,9 @@
 
 #include "common.hpp"
 
+#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/version.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 #include <nhb2/experiments/sweep_runner.hpp>
@@ -130,7 +132,8 @@ int run_sweep(const std::vector<std::string>& args) {
     throw InvalidArgument("nhb2 sweep needs a config file: nhb2 sweep CONFIG.yaml (see configs/)");
   }
   const std::string config_path = vm["config"].as<std::string>();
-  SweepConfig config = load_sweep_config(config_path);
+  const Registry registry = load_sweep_plugins(config_path, builtin_optimizers());
+  SweepConfig config = load_sweep_config(config_path, registry);
   if (vm.count("out")) {
     config.output = vm["out"].as<std::string>();
     if (config.output.empty()) throw InvalidArgument("--out needs a folder name");
@@ -145,7 +148,7 @@ int run_sweep(const std::vector<std::string>& args) {
     }
   }
   run_options.resume = vm.count("resume") > 0;
-  run_options.nhb2_version = NHB2_VERSION;
+  run_options.nhb2_version = kVersion;
   run_options.stop = &stop_requested;
   run_options.report.plots = vm.count("no-plots") == 0;
   if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {
@@ -168,7 +171,7 @@ int run_sweep(const std::vector<std::string>& args) {
   std::signal(SIGTERM, on_stop_signal);
   SweepOutcome outcome;
   try {
-    outcome = nhb2::run_sweep(config, benchmark, run_options);
+    outcome = nhb2::run_sweep(config, benchmark, registry, run_options);
   } catch (...) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

@@ -1,7 +1,9 @@
 #include "common.hpp"
 
+#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/plugin.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -36,6 +38,21 @@ Benchmark load_benchmark(const po::variables_map& vm) {
   const std::uint64_t seed =
       vm.count("synthetic-seed") ? vm["synthetic-seed"].as<std::uint64_t>() : kDefaultSyntheticSeed;
   return Benchmark::synthetic(seed);
+}
+
+void add_plugin_options(po::options_description& options) {
+  options.add_options()(
+      "plugin", po::value<std::vector<std::string>>()->composing()->value_name("PATH.so"),
+      "load the optimizers of a plug-in, repeatable (see docs/adding-an-optimizer.md)");
+}
+
+Registry load_registry(const po::variables_map& vm) {
+  Registry registry = builtin_optimizers();
+  if (vm.count("plugin")) {
+    for (const auto& path : vm["plugin"].as<std::vector<std::string>>())
+      load_plugin(path, registry);
+  }
+  return registry;
 }
 
 bool parse_options(const std::string& command, const std::string& usage,

@@ -3,6 +3,7 @@
 // consistent errors, and number formatting.
 
 #include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/core/registry.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -28,6 +29,11 @@ const std::vector<Command>& commands();
 void add_data_options(po::options_description& options);
 // The benchmark the options name: the .nhb2 file, else NHB2_DATA, else the synthetic default.
 Benchmark load_benchmark(const po::variables_map& vm);
+
+// --plugin PATH.so, repeatable.
+void add_plugin_options(po::options_description& options);
+// The built-in optimizers plus every --plugin, loaded in the order given.
+Registry load_registry(const po::variables_map& vm);
 
 // Parses args against options (and positional names). Returns false when --help was given
 // (after printing usage). Throws InvalidArgument for unknown or malformed options.

@@ -4,6 +4,7 @@
 
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/suggest.hpp>
+#include <nhb2/core/version.hpp>
 
 #include <exception>
 #include <iostream>
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "nhb2 " << NHB2_VERSION << "\n";
+    std::cout << "nhb2 " << nhb2::kVersion << "\n";
     return 0;
   }
   const std::string name = args[0];

@@ -1,6 +1,7 @@
 // Sweep configs: defaults, resolution of optimizer parameters, and one clear message (file, line,
 // key) for each kind of bad input.
 
+#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 
@@ -15,7 +16,7 @@ namespace {
 
 std::string error_of(const std::string& yaml) {
   try {
-    parse_sweep_config(yaml, "bad.yaml");
+    parse_sweep_config(yaml, "bad.yaml", builtin_optimizers());
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -32,7 +33,7 @@ const char* const kMinimal = "optimizers:\n  - optimizer: random_search\n";
 }  // namespace
 
 TEST_CASE("a minimal sweep config gets every default", "[sweep]") {
-  const SweepConfig c = parse_sweep_config(kMinimal, "configs/minimal.yaml");
+  const SweepConfig c = parse_sweep_config(kMinimal, "configs/minimal.yaml", builtin_optimizers());
   CHECK(c.name == "minimal");
   CHECK(c.data.synthetic);
   CHECK(c.data.synthetic_seed == 1);
@@ -60,7 +61,7 @@ TEST_CASE("optimizer parameters are resolved with every declared default", "[swe
       "  - optimizer: regularized_evolution\n"
       "    label: rea\n"
       "    params: {population_size: 20}\n",
-      "t.yaml");
+      "t.yaml", builtin_optimizers());
   CHECK(c.data.synthetic_seed == 7);
   CHECK(c.budget_seconds == 500.5);
   CHECK(c.master_seed == 42);
@@ -75,13 +76,13 @@ TEST_CASE("resolved.yaml reads back as the same config", "[sweep]") {
   const SweepConfig c = parse_sweep_config(
       "name: t\nbudget: 1234.5\nruns: 2\noptimizers:\n  - optimizer: random_search\n    label: "
       "rs\n",
-      "t.yaml");
+      "t.yaml", builtin_optimizers());
   const Benchmark& benchmark = synthetic();
   const std::string text = resolved_yaml(c, benchmark, "test");
   CHECK_THAT(text, Contains("data_checksum: " + benchmark.checksum()));
   CHECK_THAT(text, Contains("nhb2_version: test"));
   CHECK_THAT(text, Contains("synthetic"));
-  const SweepConfig back = parse_sweep_config(text, "resolved.yaml");
+  const SweepConfig back = parse_sweep_config(text, "resolved.yaml", builtin_optimizers());
   CHECK(describe_fingerprint_changes(sweep_fingerprint(c, benchmark),
                                      sweep_fingerprint(back, benchmark)) == "");
 }
@@ -166,10 +167,10 @@ TEST_CASE("bad seed policies, report epochs and duplicate labels are refused", "
 
 TEST_CASE("a fingerprint change names each changed key", "[sweep]") {
   const Benchmark& benchmark = synthetic();
-  const SweepConfig a =
-      parse_sweep_config("budget: 100\noptimizers:\n  - optimizer: random_search\n", "a.yaml");
-  const SweepConfig b =
-      parse_sweep_config("budget: 200\noptimizers:\n  - optimizer: random_search\n", "a.yaml");
+  const SweepConfig a = parse_sweep_config(
+      "budget: 100\noptimizers:\n  - optimizer: random_search\n", "a.yaml", builtin_optimizers());
+  const SweepConfig b = parse_sweep_config(
+      "budget: 200\noptimizers:\n  - optimizer: random_search\n", "a.yaml", builtin_optimizers());
   const Fingerprint before = parse_fingerprint(format_fingerprint(sweep_fingerprint(a, benchmark)));
   CHECK(describe_fingerprint_changes(before, sweep_fingerprint(a, benchmark)) == "");
   CHECK(describe_fingerprint_changes(before, sweep_fingerprint(b, benchmark)) ==

@@ -33,7 +33,7 @@ SweepConfig small_config(const std::string& output, const std::string& budget = 
     yaml += "  - optimizer: regularized_evolution\n    label: rea\n";
   }
   if (builtin_optimizers().contains("bohb")) yaml += "  - optimizer: bohb\n";
-  SweepConfig config = parse_sweep_config(yaml, "small.yaml");
+  SweepConfig config = parse_sweep_config(yaml, "small.yaml", builtin_optimizers());
   config.output = output;
   config.output_location = "test";
   return config;
@@ -58,7 +58,7 @@ TEST_CASE("a sweep gives every optimizer the same paired run seeds", "[sweep]") 
   TempDir dir;
   const SweepConfig config = small_config(dir.path());
   const Benchmark& benchmark = synthetic();
-  const SweepOutcome outcome = run_sweep(config, benchmark, quiet_options(2));
+  const SweepOutcome outcome = run_sweep(config, benchmark, builtin_optimizers(), quiet_options(2));
   REQUIRE(outcome.complete);
   const SweepData data = read_sweep_results(dir.path());
   REQUIRE(data.runs.size() == config.optimizers.size() * 4);
@@ -74,8 +74,8 @@ TEST_CASE("a sweep gives every optimizer the same paired run seeds", "[sweep]") 
 TEST_CASE("a sweep's files are byte-identical with 1 and 3 threads", "[sweep]") {
   TempDir one, three;
   const Benchmark& benchmark = synthetic();
-  run_sweep(small_config(one.path()), benchmark, quiet_options(1));
-  run_sweep(small_config(three.path()), benchmark, quiet_options(3));
+  run_sweep(small_config(one.path()), benchmark, builtin_optimizers(), quiet_options(1));
+  run_sweep(small_config(three.path()), benchmark, builtin_optimizers(), quiet_options(3));
   for (const char* name : kOutputs) {
     INFO(name);
     CHECK(read_text(one.file(name)) == read_text(three.file(name)));
@@ -85,18 +85,20 @@ TEST_CASE("a sweep's files are byte-identical with 1 and 3 threads", "[sweep]") 
 TEST_CASE("an interrupted sweep resumes to the same files as an uninterrupted one", "[sweep]") {
   TempDir full, resumed;
   const Benchmark& benchmark = synthetic();
-  run_sweep(small_config(full.path()), benchmark, quiet_options(2));
+  run_sweep(small_config(full.path()), benchmark, builtin_optimizers(), quiet_options(2));
 
   SweepRunOptions interrupted = quiet_options(2);
   interrupted.max_new_runs = 3;
-  const SweepOutcome first = run_sweep(small_config(resumed.path()), benchmark, interrupted);
+  const SweepOutcome first =
+      run_sweep(small_config(resumed.path()), benchmark, builtin_optimizers(), interrupted);
   CHECK_FALSE(first.complete);
   CHECK(first.runs_done == 3);
   CHECK_FALSE(std::filesystem::exists(resumed.file("runs.csv")));
 
   SweepRunOptions resume = quiet_options(1);
   resume.resume = true;
-  const SweepOutcome second = run_sweep(small_config(resumed.path()), benchmark, resume);
+  const SweepOutcome second =
+      run_sweep(small_config(resumed.path()), benchmark, builtin_optimizers(), resume);
   CHECK(second.complete);
   CHECK(second.runs_resumed == 3);
   for (const char* name : kOutputs) {
@@ -108,14 +110,15 @@ TEST_CASE("an interrupted sweep resumes to the same files as an uninterrupted on
 TEST_CASE("resume reruns runs whose checkpoints are missing", "[sweep]") {
   TempDir dir;
   const Benchmark& benchmark = synthetic();
-  run_sweep(small_config(dir.path()), benchmark, quiet_options(2));
+  run_sweep(small_config(dir.path()), benchmark, builtin_optimizers(), quiet_options(2));
   const std::string before = read_text(dir.file("trajectories.csv"));
   std::filesystem::remove(dir.file(checkpoint_path("rs", 1)));
   std::filesystem::remove(dir.file(checkpoint_path("rs", 3)));
   std::filesystem::remove(dir.file("trajectories.csv"));
   SweepRunOptions resume = quiet_options(2);
   resume.resume = true;
-  const SweepOutcome outcome = run_sweep(small_config(dir.path()), benchmark, resume);
+  const SweepOutcome outcome =
+      run_sweep(small_config(dir.path()), benchmark, builtin_optimizers(), resume);
   CHECK(outcome.runs_resumed == outcome.runs_total - 2);
   CHECK(read_text(dir.file("trajectories.csv")) == before);
 }
@@ -125,7 +128,8 @@ TEST_CASE("a stop request starts no new run", "[sweep]") {
   std::atomic<bool> stop{true};
   SweepRunOptions options = quiet_options(2);
   options.stop = &stop;
-  const SweepOutcome outcome = run_sweep(small_config(dir.path()), synthetic(), options);
+  const SweepOutcome outcome =
+      run_sweep(small_config(dir.path()), synthetic(), builtin_optimizers(), options);
   CHECK_FALSE(outcome.complete);
   CHECK(outcome.runs_done == 0);
 }
@@ -135,20 +139,21 @@ TEST_CASE("resume refuses a changed config and names the key", "[sweep]") {
   const Benchmark& benchmark = synthetic();
   SweepRunOptions interrupted = quiet_options(1);
   interrupted.max_new_runs = 1;
-  run_sweep(small_config(dir.path()), benchmark, interrupted);
+  run_sweep(small_config(dir.path()), benchmark, builtin_optimizers(), interrupted);
   SweepRunOptions resume = quiet_options(1);
   resume.resume = true;
   CHECK_THROWS_WITH(
-      run_sweep(small_config(dir.path(), "4000"), benchmark, resume),
+      run_sweep(small_config(dir.path(), "4000"), benchmark, builtin_optimizers(), resume),
       Contains("--resume refuses a changed config") && Contains("budget: 3000 → 4000"));
   // Without --resume an existing sweep folder is refused too.
-  CHECK_THROWS_WITH(run_sweep(small_config(dir.path()), benchmark, quiet_options(1)),
-                    Contains("already holds a sweep") && Contains("--resume"));
+  CHECK_THROWS_WITH(
+      run_sweep(small_config(dir.path()), benchmark, builtin_optimizers(), quiet_options(1)),
+      Contains("already holds a sweep") && Contains("--resume"));
 }
 
 TEST_CASE("report files are recomputed identically from the CSVs", "[sweep]") {
   TempDir dir;
-  run_sweep(small_config(dir.path()), synthetic(), quiet_options(2));
+  run_sweep(small_config(dir.path()), synthetic(), builtin_optimizers(), quiet_options(2));
   const SweepData data = read_sweep_results(dir.path());
   CHECK(curves_csv(data) == read_text(dir.file("curves.csv")));
   CHECK(summary_csv(data) == read_text(dir.file("summary.csv")));
@@ -159,7 +164,7 @@ TEST_CASE("report files are recomputed identically from the CSVs", "[sweep]") {
 
 TEST_CASE("the last curve point equals every run's final incumbent", "[sweep]") {
   TempDir dir;
-  run_sweep(small_config(dir.path()), synthetic(), quiet_options(2));
+  run_sweep(small_config(dir.path()), synthetic(), builtin_optimizers(), quiet_options(2));
   const SweepData data = read_sweep_results(dir.path());
   const auto curves = compute_curves(data);
   REQUIRE(curves.size() == data.header.labels.size());

@@ -3,11 +3,28 @@
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/suggest.hpp>
 
+#include <filesystem>
+
 namespace nhb2 {
 
-void Registry::add(OptimizerInfo info) {
-  if (contains(info.name)) throw ConfigError("optimizer '" + info.name + "' is registered twice");
+namespace {
+
+std::string describe(const std::string& origin) {
+  return origin.empty() ? "built-in" : "plug-in '" + origin + "'";
+}
+
+}  // namespace
+
+void Registry::add(OptimizerInfo info, std::string origin) {
+  for (std::size_t i = 0; i < infos_.size(); ++i) {
+    if (infos_[i].name == info.name) {
+      throw ConfigError("optimizer '" + info.name + "' of " + describe(origin) +
+                        " clashes with the optimizer of that name of " + describe(origins_[i]) +
+                        "; optimizer names must be unique");
+    }
+  }
   infos_.push_back(std::move(info));
+  origins_.push_back(std::move(origin));
 }
 
 bool Registry::contains(const std::string& name) const {
@@ -17,12 +34,24 @@ bool Registry::contains(const std::string& name) const {
   return false;
 }
 
-const OptimizerInfo& Registry::find(const std::string& name) const {
-  for (const auto& info : infos_) {
-    if (info.name == name) return info;
+std::size_t Registry::index(const std::string& name) const {
+  for (std::size_t i = 0; i < infos_.size(); ++i) {
+    if (infos_[i].name == name) return i;
   }
   throw ConfigError("unknown optimizer '" + name + "'" + did_you_mean(name, names()) +
                     "; available: " + join(names()));
+}
+
+const OptimizerInfo& Registry::find(const std::string& name) const {
+  return infos_[index(name)];
+}
+
+const std::string& Registry::origin(const std::string& name) const {
+  return origins_[index(name)];
+}
+
+std::string Registry::describe_origin(const std::string& name) const {
+  return describe(origin(name));
 }
 
 std::vector<std::string> Registry::names() const {
@@ -35,6 +64,15 @@ std::unique_ptr<Optimizer> Registry::create(const std::string& name,
                                             const ParamAssignments& params) const {
   const OptimizerInfo& info = find(name);
   return info.create(resolve_params("optimizer '" + name + "'", info.params, params));
+}
+
+const PluginRecord* Registry::find_plugin(const std::string& path) const {
+  std::error_code ec;
+  const std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
+  for (const auto& record : plugins_) {
+    if (record.path == path || (!ec && record.canonical_path == canonical)) return &record;
+  }
+  return nullptr;
 }
 
 }  // namespace nhb2

@@ -1,7 +1,7 @@
 #include <nhb2/experiments/sweep_config.hpp>
 
-#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/plugin.hpp>
 #include <nhb2/core/suggest.hpp>
 #include <nhb2/experiments/driver.hpp>
 
@@ -22,8 +22,8 @@ namespace nhb2 {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys = {
-    "name",          "data",         "budget",     "runs",   "master_seed", "seed_policy",
-    "report_epochs", "curve_points", "optimizers", "output", "provenance"};
+    "name",          "data",         "budget",  "runs",       "master_seed", "seed_policy",
+    "report_epochs", "curve_points", "plugins", "optimizers", "output",      "provenance"};
 const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params"};
 
 // Reads one file's nodes and reports errors at their position.
@@ -166,7 +166,48 @@ void parse_data(const Reader& reader, const YAML::Node& node, DataSpec& data) {
   }
 }
 
-SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std::size_t index) {
+// The `plugins:` list: each entry a path (a string); absent or empty means none.
+std::vector<std::pair<std::string, YAML::Node>> plugin_entries(const Reader& reader,
+                                                               const YAML::Node& root) {
+  std::vector<std::pair<std::string, YAML::Node>> entries;
+  if (!root.IsMap()) return entries;
+  const YAML::Node list = root["plugins"];
+  if (!list || list.IsNull()) return entries;
+  if (!list.IsSequence()) {
+    reader.fail(list, "plugins",
+                "expected a list of plug-in files [PATH.so, ...], got " + Reader::kind(list));
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = "plugins[" + std::to_string(i) + "]";
+    const std::string path = reader.scalar(list[i], key, "the path of a plug-in (.so)");
+    if (path.empty()) reader.fail(list[i], key, "the path is empty");
+    entries.emplace_back(path, list[i]);
+  }
+  return entries;
+}
+
+YAML::Node load_yaml(const Reader& reader, const std::string& yaml_text) {
+  try {
+    return YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(reader.location(e.mark) + ": malformed YAML: " + e.msg);
+  }
+}
+
+std::string read_config_text(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError(path + ": the sweep config does not exist (or is not a file)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) throw ConfigError(path + ": cannot read the sweep config");
+  return text.str();
+}
+
+SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std::size_t index,
+                               const Registry& registry) {
   const std::string prefix = "optimizers[" + std::to_string(index) + "]";
   if (!node.IsMap()) {
     reader.fail(
@@ -178,7 +219,6 @@ SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std
   if (!name_node) reader.fail(node, prefix + ".optimizer", "is missing (see 'nhb2 list')");
   SweepOptimizer entry;
   entry.optimizer = reader.scalar(name_node, prefix + ".optimizer", "an optimizer name");
-  const Registry& registry = builtin_optimizers();
   if (!registry.contains(entry.optimizer)) {
     reader.fail(name_node, prefix + ".optimizer",
                 "unknown optimizer '" + entry.optimizer + "'" +
@@ -226,7 +266,7 @@ SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std
   return entry;
 }
 
-SweepConfig parse_root(const Reader& reader, const YAML::Node& root) {
+SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Registry& registry) {
   if (!root.IsMap()) {
     throw ConfigError(reader.location(root.Mark()) +
                       ": a sweep config must be a YAML map of keys (name, data, budget, runs, "
@@ -298,6 +338,19 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root) {
     }
     config.curve_points = static_cast<int>(points);
   }
+  for (const auto& [path, node] : plugin_entries(reader, root)) {
+    const PluginRecord* record = registry.find_plugin(path);
+    if (record == nullptr) {
+      reader.fail(node, "plugins",
+                  "plug-in '" + path +
+                      "' is not loaded in the registry (load the config's plug-ins first, e.g. "
+                      "with load_sweep_plugins)");
+    }
+    for (const auto& other : config.plugins) {
+      if (other.path == path) reader.fail(node, "plugins", "'" + path + "' is listed twice");
+    }
+    config.plugins.push_back(SweepPlugin{path, record->checksum});
+  }
   const YAML::Node optimizers = root["optimizers"];
   if (!optimizers) {
     throw ConfigError(reader.file() +
@@ -311,7 +364,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root) {
   }
   std::set<std::string> labels;
   for (std::size_t i = 0; i < optimizers.size(); ++i) {
-    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i);
+    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i, registry);
     if (!labels.insert(entry.label).second) {
       reader.fail(optimizers[i], "optimizers[" + std::to_string(i) + "].label",
                   "label '" + entry.label +
@@ -341,31 +394,43 @@ std::string format_double(double value) {
   return std::string(buffer, result.ptr);
 }
 
-SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label) {
+SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label,
+                               const Registry& registry) {
   const Reader reader(file_label);
-  YAML::Node root;
+  const YAML::Node root = load_yaml(reader, yaml_text);
   try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(reader.location(e.mark) + ": malformed YAML: " + e.msg);
-  }
-  try {
-    return parse_root(reader, root);
+    return parse_root(reader, root, registry);
   } catch (const YAML::Exception& e) {
     throw ConfigError(reader.location(e.mark) + ": malformed config: " + e.msg);
   }
 }
 
-SweepConfig load_sweep_config(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw ConfigError(path + ": the sweep config does not exist (or is not a file)");
+SweepConfig load_sweep_config(const std::string& path, const Registry& registry) {
+  return parse_sweep_config(read_config_text(path), path, registry);
+}
+
+Registry parse_sweep_plugins(const std::string& yaml_text, const std::string& file_label,
+                             const Registry& base) {
+  const Reader reader(file_label);
+  const YAML::Node root = load_yaml(reader, yaml_text);
+  Registry registry = base;
+  try {
+    for (const auto& [path, node] : plugin_entries(reader, root)) {
+      if (registry.find_plugin(path)) continue;  // listed twice: parse_sweep_config says so
+      try {
+        load_plugin(path, registry);
+      } catch (const Error& e) {
+        reader.fail(node, "plugins", e.what());
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(reader.location(e.mark) + ": malformed config: " + e.msg);
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) throw ConfigError(path + ": cannot read the sweep config");
-  return parse_sweep_config(text.str(), path);
+  return registry;
+}
+
+Registry load_sweep_plugins(const std::string& path, const Registry& base) {
+  return parse_sweep_plugins(read_config_text(path), path, base);
 }
 
 Benchmark load_sweep_benchmark(const DataSpec& data) {
@@ -392,6 +457,11 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
   for (int e : config.report_epochs) epochs += (epochs.empty() ? "" : ", ") + std::to_string(e);
   f.emplace_back("report_epochs", "[" + epochs + "]");
   f.emplace_back("curve_points", std::to_string(config.curve_points));
+  for (std::size_t i = 0; i < config.plugins.size(); ++i) {
+    const std::string prefix = "plugins[" + std::to_string(i) + "]";
+    f.emplace_back(prefix, config.plugins[i].path);
+    f.emplace_back(prefix + ".xxh3", config.plugins[i].checksum);
+  }
   f.emplace_back("optimizers (count)", std::to_string(config.optimizers.size()));
   for (std::size_t i = 0; i < config.optimizers.size(); ++i) {
     const SweepOptimizer& o = config.optimizers[i];
@@ -461,6 +531,11 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
   out << YAML::Key << "seed_policy" << YAML::Value << seed_policy_name(config.seed_policy);
   out << YAML::Key << "report_epochs" << YAML::Value << YAML::Flow << config.report_epochs;
   out << YAML::Key << "curve_points" << YAML::Value << config.curve_points;
+  if (!config.plugins.empty()) {
+    out << YAML::Key << "plugins" << YAML::Value << YAML::BeginSeq;
+    for (const SweepPlugin& plugin : config.plugins) out << plugin.path;
+    out << YAML::EndSeq;
+  }
   out << YAML::Key << "optimizers" << YAML::Value << YAML::BeginSeq;
   for (const SweepOptimizer& o : config.optimizers) {
     out << YAML::BeginMap;
@@ -484,6 +559,14 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
   out << YAML::Key << "data_kind" << YAML::Value << benchmark.source().kind;
   out << YAML::Key << "data_description" << YAML::Value << benchmark.source().description;
   out << YAML::Key << "data_checksum" << YAML::Value << benchmark.checksum();
+  if (!config.plugins.empty()) {
+    out << YAML::Key << "plugins" << YAML::Value << YAML::BeginSeq;
+    for (const SweepPlugin& plugin : config.plugins) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "path" << YAML::Value << plugin.path
+          << YAML::Key << "xxh3" << YAML::Value << plugin.checksum << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   out << YAML::Key << "recorded_seeds" << YAML::Value << YAML::Flow << benchmark.seeds();
   out << YAML::Key << "run_seeds" << YAML::Value
       << "run i uses splitmix64(master_seed, i), the same for every optimizer";

@@ -1,6 +1,5 @@
 #include <nhb2/experiments/sweep_runner.hpp>
 
-#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/atomic_file.hpp>
@@ -180,8 +179,7 @@ SweepHeader make_sweep_header(const SweepConfig& config, const Benchmark& benchm
 }
 
 SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
-                       const SweepRunOptions& options) {
-  const Registry& registry = builtin_optimizers();
+                       const Registry& registry, const SweepRunOptions& options) {
   // Everything that can fail on bad input is checked before the first write.
   for (const auto& o : config.optimizers) registry.create(o.optimizer, o.params);
   const Fingerprint fingerprint = sweep_fingerprint(config, benchmark);
@@ -256,13 +254,26 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!error) {
+          const std::string& origin = registry.origin(entry.optimizer);
+          const std::string context = entry.label + " run " + std::to_string(run) +
+                                      " (optimizer '" + entry.optimizer + "', " +
+                                      registry.describe_origin(entry.optimizer) + "): ";
           try {
             throw;
           } catch (const Error& e) {
-            error = std::make_exception_ptr(
-                Error(entry.label + " run " + std::to_string(run) + ": " + e.what()));
-          } catch (...) {
+            error = std::make_exception_ptr(Error(context + e.what()));
+          } catch (const std::bad_alloc&) {
             error = std::current_exception();
+          } catch (const std::exception& e) {
+            // A plug-in's own exception is bad input to nhb2, not an nhb2 bug.
+            if (origin.empty()) {
+              error = std::current_exception();
+            } else {
+              error = std::make_exception_ptr(Error(context + "exception: " + e.what()));
+            }
+          } catch (...) {
+            error = std::make_exception_ptr(
+                Error(context + "an exception that is not a std::exception"));
           }
         }
         failed = true;

@@ -1,5 +1,6 @@
 #include "fuzz_entries.hpp"
 
+#include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/benchmark_api/pickle_reader.hpp>
@@ -200,7 +201,7 @@ void fuzz_sweep_config(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   SweepConfig config;
   try {
-    config = parse_sweep_config(text, "fuzz.yaml");
+    config = parse_sweep_config(text, "fuzz.yaml", builtin_optimizers());
   } catch (const Error&) {
     return;
   }
@@ -210,7 +211,7 @@ void fuzz_sweep_config(const std::uint8_t* data, std::size_t size) {
   const std::string resolved = resolved_yaml(config, benchmark, "fuzz");
   SweepConfig again;
   try {
-    again = parse_sweep_config(resolved, "resolved.yaml");
+    again = parse_sweep_config(resolved, "resolved.yaml", builtin_optimizers());
   } catch (const Error& error) {
     broken(std::string("resolved YAML does not load back: ") + error.what() + "\n" + resolved);
   }

@@ -32,4 +32,11 @@ class ConfigError : public Error {
   using Error::Error;
 };
 
+// An optimizer plug-in is missing, is not a plug-in, was built against another nhb2, defines an
+// optimizer name that is taken, or failed while registering.
+class PluginError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace nhb2

@@ -4,7 +4,8 @@
 // load_sweep_config() parses and validates everything that can be checked without loading the
 // data: YAML syntax, known keys (an unknown one gets a "did you mean"), value types, budget > 0,
 // runs >= 1, seed policy, report epochs, unique labels, known optimizers and parameters (each
-// resolved against its declaration, so every default is filled in) and that a data file exists.
+// resolved against its declaration, so every default is filled in), that a data file exists and
+// that every plug-in the config lists is loaded in the registry it is given.
 // Every failure throws ConfigError whose message starts "FILE:LINE:COLUMN: key 'KEY': " and says
 // what is allowed; nothing is written anywhere.
 // The result is "resolved": after loading, no field is left to a default elsewhere.
@@ -12,6 +13,7 @@
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/params.hpp>
+#include <nhb2/core/registry.hpp>
 
 #include <cstdint>
 #include <string>
@@ -33,6 +35,13 @@ struct SweepOptimizer {
   ParamAssignments params;  // every declared parameter, canonical text, declaration order
 };
 
+// A plug-in the config lists under `plugins:`, as loaded: its path (as written, relative to the
+// working directory) and the XXH3-64 checksum of the file.
+struct SweepPlugin {
+  std::string path;
+  std::string checksum;
+};
+
 struct SweepConfig {
   std::string config_path;
   std::string name;
@@ -43,14 +52,25 @@ struct SweepConfig {
   SeedPolicy seed_policy = SeedPolicy::fixed;
   std::vector<int> report_epochs = {12, 200};
   int curve_points = 100;
+  std::vector<SweepPlugin> plugins;
   std::vector<SweepOptimizer> optimizers;
   std::string output;
   std::string output_location;  // where `output` came from: "FILE:LINE:COL" or "--out"
 };
 
-SweepConfig load_sweep_config(const std::string& path);
+// Optimizer names resolve against `registry`, which must already hold the config's plug-ins
+// (load_sweep_plugins does that).
+SweepConfig load_sweep_config(const std::string& path, const Registry& registry);
 // The same from YAML text; file_label names the source in messages.
-SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label);
+SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label,
+                               const Registry& registry);
+
+// A copy of `base` with every plug-in that the config at `path` lists under `plugins:` loaded
+// (core/plugin.hpp), in the listed order. A plug-in that cannot be loaded throws ConfigError
+// "FILE:LINE:COLUMN: key 'plugins[i]': ..." with the loader's reason.
+Registry load_sweep_plugins(const std::string& path, const Registry& base);
+Registry parse_sweep_plugins(const std::string& yaml_text, const std::string& file_label,
+                             const Registry& base);
 
 // Opens the data the config names; a failure throws ConfigError citing the data key.
 Benchmark load_sweep_benchmark(const DataSpec& data);

@@ -3,8 +3,9 @@
 //
 // Contract:
 // - Run r of every optimizer uses run_seed(master_seed, r) (paired runs). Each job builds its
-//   own optimizer from the registry and its own Session; results are stored by (optimizer, run)
-//   index, so every output is bit-identical whatever `jobs` is and whatever the scheduling.
+//   own optimizer from `registry` (the one the config was loaded with) and its own Session; results
+//   are stored by (optimizer, run) index, so every output is bit-identical whatever `jobs` is and
+//   whatever the scheduling.
 // - Before running anything, prepare: the output folder is created (ConfigError citing the
 //   `output` key when impossible); a folder that already holds a sweep (sweep.fingerprint) is
 //   refused unless `resume`, and with `resume` it is refused when the config's fingerprint
@@ -14,6 +15,10 @@
 // - `stop` (set by a signal handler) and `max_new_runs` (tests) stop the starting of new runs;
 //   runs in flight finish and are checkpointed; the outcome is then incomplete and nothing else
 //   is written.
+// - A run that throws (an invalid trial, an exception from the optimizer's code) stops the
+//   sweep: runs in flight finish and are checkpointed, no new run starts, and an Error naming the
+//   label, the run, the optimizer and its origin (built-in or plug-in path) is thrown. Every
+//   checkpoint stays; --resume runs the missing runs.
 // - When every run is complete: trajectories.csv, runs.csv and the report files (report.hpp) are
 //   written atomically; resolved.yaml and sweep.fingerprint are written at the start.
 // - The incumbent's test accuracy on the curves is a deterministic function of the config:
@@ -21,6 +26,7 @@
 //   over the recorded seeds); epoch 200: avg_acc_200. runs.csv holds the driver's results().
 
 #include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/core/registry.hpp>
 #include <nhb2/experiments/report.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 #include <nhb2/experiments/sweep_results.hpp>
@@ -58,7 +64,7 @@ struct SweepOutcome {
 };
 
 SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
-                       const SweepRunOptions& options);
+                       const Registry& registry, const SweepRunOptions& options);
 
 // The header of a sweep's files (data source, settings, best test accuracy in the table).
 SweepHeader make_sweep_header(const SweepConfig& config, const Benchmark& benchmark);

@@ -1,6 +1,7 @@
 // nhb2 info: what data is loaded and what it holds.
 
 #include "common.hpp"
+#include "json.hpp"
 
 #include <nhb2/core/config.hpp>
 
@@ -26,15 +27,52 @@ Range range_of(const ColumnValues& values, std::size_t stride = 1, std::size_t o
   return range;
 }
 
+Json range_json(const Range& range) {
+  return {{"min", range.min}, {"max", range.max}};
+}
+
+Json info_json(const Benchmark& benchmark, const po::variables_map& vm, const Range& final_valid,
+               const Range& cost) {
+  const Table& table = benchmark.table();
+  Json document = data_json(benchmark, vm);
+  document["num_cellcodes"] = kNumCells;
+  document["num_classes"] = table.num_classes();
+  document["learning_rates"] = kLearningRates;
+  document["batch_sizes"] = kBatchSizes;
+  document["num_configs"] = kNumConfigs;
+  document["seeds"] = table.seeds();
+  document["epochs_per_run"] = kEpochsPerRun;
+  document["surrogate_epochs"] = 200;
+  Json& columns = document["columns"] = Json::array();
+  for (const auto& column : table.columns()) {
+    const Range all = range_of(column.values);
+    columns.push_back({{"name", column.name},
+                       {"kind", column_kind_name(column.kind)},
+                       {"min", all.min},
+                       {"max", all.max}});
+  }
+  document["valid_acc_12"] = range_json(final_valid);
+  document["cost_seconds"] = range_json(cost);
+  return document;
+}
+
 }  // namespace
 
 int run_info(const std::vector<std::string>& args) {
   po::options_description options("options");
   add_data_options(options);
+  add_json_option(options);
   po::variables_map vm;
-  if (!parse_options("info", "[--data FILE]", options, {}, args, vm)) return 0;
+  if (!parse_options("info", "[--data FILE] [--json]", options, {}, args, vm)) return 0;
   const Benchmark benchmark = load_benchmark(vm);
   const Table& table = benchmark.table();
+  const Range final_valid =
+      range_of(table.at(columns::kValidAcc).values, kEpochsPerRun, kEpochsPerRun - 1);
+  const Range cost = range_of(table.at(columns::kTotalTrainvalTime).values);
+  if (json_requested(vm)) {
+    print_json(info_json(benchmark, vm, final_valid, cost));
+    return 0;
+  }
 
   std::cout << "source:        " << benchmark.source().kind << "\n"
             << "description:   " << benchmark.source().description << "\n"
@@ -57,9 +95,6 @@ int run_info(const std::vector<std::string>& args) {
               << column_kind_name(column.kind) << "  [" << format_fixed(all.min, 3) << ", "
               << format_fixed(all.max, 3) << "]\n";
   }
-  const Range final_valid =
-      range_of(table.at(columns::kValidAcc).values, kEpochsPerRun, kEpochsPerRun - 1);
-  const Range cost = range_of(table.at(columns::kTotalTrainvalTime).values);
   std::cout << "12-epoch valid accuracy: " << format_fixed(final_valid.min, 2) << " .. "
             << format_fixed(final_valid.max, 2) << " %\n"
             << "train+valid cost:        " << format_fixed(cost.min, 1) << " .. "

@@ -1,6 +1,7 @@
 // nhb2 query: one look-up with the reference API's semantics.
 
 #include "common.hpp"
+#include "json.hpp"
 
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/canonical.hpp>
@@ -30,6 +31,7 @@ int run_query(const std::vector<std::string>& args) {
       "rng-seed", po::value<std::uint64_t>()->default_value(0)->value_name("N"),
       "seed of the stream that draws the training seed (policy sampled)");
   add_data_options(options);
+  add_json_option(options);
   po::positional_options_description positional;
   positional.add("cellcode", 1);
   po::variables_map vm;
@@ -63,6 +65,28 @@ int run_query(const std::vector<std::string>& args) {
   const QueryResult result = session.query(config, query);
 
   const CellClasses& classes = CellClasses::get();
+  if (json_requested(vm)) {
+    Json document;
+    document["data"] = data_json(benchmark, vm);
+    Json& config_object = document["config"] = config_json(config);
+    config_object["representative"] = format_cellcode(classes.representative_of(cell.index()));
+    config_object["class"] = classes.class_of(cell.index());
+    // Epoch 200 reads the surrogate: mode, iepoch and the seed settings play no part.
+    const bool epoch_12 = query.epoch == 12;
+    const SeedPolicy policy = session.seed_policy();
+    document["epoch"] = query.epoch;
+    document["mode"] = epoch_12 ? Json(mode_name(query.mode)) : Json(nullptr);
+    document["iepoch"] = epoch_12 ? Json(query.iepoch ? query.iepoch : 12) : Json(nullptr);
+    document["seed_policy"] = epoch_12 ? Json(seed_policy_name(policy)) : Json(nullptr);
+    document["seed"] =
+        epoch_12 && policy == SeedPolicy::fixed ? Json(session.seed()) : Json(nullptr);
+    document["rng_seed"] =
+        epoch_12 && policy == SeedPolicy::sampled ? Json(session_options.rng_seed) : Json(nullptr);
+    document["accuracy"] = result.accuracy;
+    document["cost_seconds"] = result.cost ? Json(*result.cost) : Json(nullptr);
+    print_json(document);
+    return 0;
+  }
   std::cout << "source:         " << benchmark.source().kind << "\n"
             << "data:           " << benchmark.source().description << "\n"
             << "config:         " << describe(config) << "\n"

@@ -1,6 +1,7 @@
 // nhb2 run: N independent runs of one optimizer, with the reference-style summary.
 
 #include "common.hpp"
+#include "json.hpp"
 
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/rng.hpp>
@@ -49,9 +50,10 @@ int run_run(const std::vector<std::string>& args) {
       "master seed; run i uses splitmix64(S, i)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
       "training seed per query: fixed (222), mean (over seeds) or sampled")(
-      "quiet,q", "print only the summary, not one line per run");
+      "quiet,q", "print only the summary, not one line per run (text output only)");
   add_data_options(options);
   add_plugin_options(options);
+  add_json_option(options);
   po::variables_map vm;
   if (!parse_options("run", "[--optimizer NAME] [--param K=V]... [--plugin PATH.so]... [options]",
                      options, {}, args, vm)) {
@@ -80,13 +82,29 @@ int run_run(const std::vector<std::string>& args) {
   spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
   const std::uint64_t master_seed = vm["seed"].as<std::uint64_t>();
   const Benchmark benchmark = load_benchmark(vm);
-  const bool quiet = vm.count("quiet") > 0;
+  const bool json = json_requested(vm);
+  const bool quiet = json || vm.count("quiet") > 0;
 
-  std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget) << " s, "
-            << runs << " runs, master seed " << master_seed << ", seed policy "
-            << seed_policy_name(spec.seed_policy) << "\n"
-            << "# data: " << benchmark.source().description << ", checksum " << benchmark.checksum()
-            << "\n";
+  Json document;
+  if (json) {
+    document["data"] = data_json(benchmark, vm);
+    Json& settings = document["settings"];
+    settings["optimizer"] = name;
+    settings["origin"] =
+        registry.origin(name).empty() ? Json("built-in") : Json(registry.origin(name));
+    settings["params"] = params_json(registry.find(name), params);
+    settings["budget_seconds"] = budget;
+    settings["runs"] = runs;
+    settings["seed"] = master_seed;
+    settings["seed_policy"] = seed_policy_name(spec.seed_policy);
+    document["runs"] = Json::array();
+  } else {
+    std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget) << " s, "
+              << runs << " runs, master seed " << master_seed << ", seed policy "
+              << seed_policy_name(spec.seed_policy) << "\n"
+              << "# data: " << benchmark.source().description << ", checksum "
+              << benchmark.checksum() << "\n";
+  }
   if (!quiet) {
     std::cout << "run\trun_seed\tbest_cellcode\tbest_lr\tbest_batch_size\tbest_valid_acc\ttrials\t"
                  "total_cost\ttest_acc_12\ttest_acc_200\n";
@@ -104,6 +122,17 @@ int run_run(const std::vector<std::string>& args) {
     test200.push_back(outcome.results.final_accs[1]);
     trials.push_back(static_cast<double>(session.num_queries()));
     costs.push_back(session.total_cost());
+    if (json) {
+      document["runs"].push_back({{"run", run},
+                                  {"run_seed", spec.run_seed},
+                                  {"best_key", config_json(best)},
+                                  {"best_valid_acc", session.best_acc()},
+                                  {"trials", session.num_queries()},
+                                  {"total_cost", session.total_cost()},
+                                  {"test_acc_12", outcome.results.final_accs[0]},
+                                  {"test_acc_200", outcome.results.final_accs[1]},
+                                  {"stop_reason", stop_reason_name(outcome.stop_reason)}});
+    }
     if (!quiet) {
       std::cout << run << "\t" << spec.run_seed << "\t" << format_cellcode(best.cell()) << "\t"
                 << format_number(best.lr()) << "\t" << best.batch_size() << "\t"
@@ -112,6 +141,16 @@ int run_run(const std::vector<std::string>& args) {
                 << format_fixed(outcome.results.final_accs[0], 2) << "\t"
                 << format_fixed(outcome.results.final_accs[1], 2) << "\n";
     }
+  }
+  if (json) {
+    document["summary"] = {{"runs", runs},
+                           {"best_valid_acc", mean_std_json(valid)},
+                           {"test_acc_12", mean_std_json(test12)},
+                           {"test_acc_200", mean_std_json(test200)},
+                           {"trials", mean_std_json(trials)},
+                           {"total_cost", mean_std_json(costs)}};
+    print_json(document);
+    return 0;
   }
   auto line = [](const char* label, const std::vector<double>& values, int decimals) {
     const double std = values.size() > 1 ? sample_std(values) : 0.0;

@@ -20,14 +20,18 @@ void add_data_options(po::options_description& options) {
       "generator seed of the synthetic benchmark (default 1); only without --data");
 }
 
-Benchmark load_benchmark(const po::variables_map& vm) {
-  std::string path;
+std::string data_file(const po::variables_map& vm) {
   if (vm.count("data")) {
-    path = vm["data"].as<std::string>();
+    const std::string path = vm["data"].as<std::string>();
     if (path.empty()) throw InvalidArgument("--data needs a file name");
-  } else if (const char* env = std::getenv("NHB2_DATA"); env && *env) {
-    path = env;
+    return path;
   }
+  if (const char* env = std::getenv("NHB2_DATA"); env && *env) return env;
+  return "";
+}
+
+Benchmark load_benchmark(const po::variables_map& vm) {
+  const std::string path = data_file(vm);
   if (!path.empty()) {
     if (vm.count("synthetic-seed")) {
       throw InvalidArgument("--synthetic-seed applies only to the synthetic benchmark, not to " +

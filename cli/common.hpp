@@ -27,6 +27,8 @@ const std::vector<Command>& commands();
 
 // --data FILE, --synthetic-seed N (NHB2_DATA is the fallback for --data).
 void add_data_options(po::options_description& options);
+// The .nhb2 file the options name (--data, else $NHB2_DATA), or "" for the synthetic benchmark.
+std::string data_file(const po::variables_map& vm);
 // The benchmark the options name: the .nhb2 file, else NHB2_DATA, else the synthetic default.
 Benchmark load_benchmark(const po::variables_map& vm);
 

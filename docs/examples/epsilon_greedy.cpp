@@ -1,6 +1,21 @@
 #include "epsilon_greedy.hpp"
 
+#include <nhb2/core/error.hpp>
+
+#include <string>
+
 namespace nhb2 {
+
+EpsilonGreedy::EpsilonGreedy(double epsilon, int epochs) : epsilon_(epsilon), epochs_(epochs) {
+  if (!(epsilon >= 0.0 && epsilon <= 1.0)) {
+    throw ConfigError("epsilon_greedy: epsilon " + std::to_string(epsilon) +
+                      " is out of range; allowed: [0, 1]");
+  }
+  if (epochs < 1 || epochs > kMaxEpochs) {
+    throw ConfigError("epsilon_greedy: epochs " + std::to_string(epochs) +
+                      " is out of range; allowed: 1.." + std::to_string(kMaxEpochs));
+  }
+}
 
 void EpsilonGreedy::reset(const SearchSpace& space, Rng rng) {
   space_ = space;

@@ -16,7 +16,8 @@ namespace nhb2 {
 
 class EpsilonGreedy : public Optimizer {
  public:
-  EpsilonGreedy(double epsilon, int epochs) : epsilon_(epsilon), epochs_(epochs) {}
+  // Throws ConfigError unless 0 <= epsilon <= 1 and 1 <= epochs <= 12.
+  EpsilonGreedy(double epsilon, int epochs);
 
   void reset(const SearchSpace& space, Rng rng) override;
   Trial ask() override;

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 
+#include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/core/config.hpp>
 
 #include <algorithm>
@@ -38,8 +39,22 @@ int run_info(const std::vector<std::string>& args) {
 
   std::cout << "source:        " << benchmark.source().kind << "\n"
             << "description:   " << benchmark.source().description << "\n"
-            << "checksum:      " << benchmark.checksum() << "\n"
-            << "cellcodes:     " << kNumCells << " (" << table.num_classes()
+            << "checksum:      " << benchmark.checksum() << "\n";
+  if (const std::string path = data_file(vm); !path.empty()) {
+    // Benchmark::open has verified this checksum; xxhsum can check it again independently.
+    const Nhb2FileInfo file = inspect_nhb2(path);
+    std::cout << "file:          " << path << " (.nhb2 version " << file.version << ")\n"
+              << "file checksum: " << file.stored_checksum_hex();
+    if (file.version == kNhb2FormatVersion) {
+      std::cout << " (XXH3-64 of the bytes after the " << kNhb2HeaderSize
+                << "-byte header; check: tail -c +" << kNhb2HeaderSize + 1 << " " << path
+                << " | xxhsum -H3)";
+    } else {
+      std::cout << " (legacy version-" << file.version << " hash)";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "cellcodes:     " << kNumCells << " (" << table.num_classes()
             << " unique cells trained)\n"
             << "learning rates: " << allowed_learning_rates() << "\n"
             << "batch sizes:   " << allowed_batch_sizes() << "\n"

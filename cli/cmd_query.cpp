@@ -4,6 +4,7 @@
 
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/canonical.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
 
 #include <iostream>
@@ -45,7 +46,9 @@ int run_query(const std::vector<std::string>& args) {
   query.mode = parse_mode(vm["mode"].as<std::string>());
   if (vm.count("iepoch")) {
     query.iepoch = vm["iepoch"].as<int>();
-    if (query.iepoch == 0) throw InvalidArgument("iepoch 0 is out of range; allowed: 1..12");
+    if (query.iepoch == 0) {
+      throw InvalidArgument("iepoch 0 is out of range; allowed: 1.." + std::to_string(kMaxEpochs));
+    }
   }
   SessionOptions session_options;
   session_options.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
@@ -79,10 +82,10 @@ int run_query(const std::vector<std::string>& args) {
                       ? std::string("mean over recorded seeds")
                       : "sampled (stream seed " + std::to_string(session_options.rng_seed) + ")")
               << "\n"
-              << "accuracy:       " << format_number(result.accuracy) << "\n"
-              << "cost:           " << format_number(*result.cost) << "\n";
+              << "accuracy:       " << format_double(result.accuracy) << "\n"
+              << "cost:           " << format_double(*result.cost) << "\n";
   } else {
-    std::cout << "accuracy:       " << format_number(result.accuracy)
+    std::cout << "accuracy:       " << format_double(result.accuracy)
               << "   (expected 200-epoch test accuracy)\n"
               << "cost:           none\n";
   }

@@ -18,14 +18,18 @@ void add_data_options(po::options_description& options) {
       "generator seed of the synthetic benchmark (default 1); only without --data");
 }
 
-Benchmark load_benchmark(const po::variables_map& vm) {
-  std::string path;
+std::string data_file(const po::variables_map& vm) {
   if (vm.count("data")) {
-    path = vm["data"].as<std::string>();
+    const std::string path = vm["data"].as<std::string>();
     if (path.empty()) throw InvalidArgument("--data needs a file name");
-  } else if (const char* env = std::getenv("NHB2_DATA"); env && *env) {
-    path = env;
+    return path;
   }
+  if (const char* env = std::getenv("NHB2_DATA"); env && *env) return env;
+  return "";
+}
+
+Benchmark load_benchmark(const po::variables_map& vm) {
+  const std::string path = data_file(vm);
   if (!path.empty()) {
     if (vm.count("synthetic-seed")) {
       throw InvalidArgument("--synthetic-seed applies only to the synthetic benchmark, not to " +
@@ -57,25 +61,6 @@ bool parse_options(const std::string& command, const std::string& usage,
                           " --help')");
   }
   return true;
-}
-
-std::string format_number(double value) {
-  if (std::isnan(value)) return "nan";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<long long>(value));  // 20000, not 2e+04
-  }
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
-
-std::string format_fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
 }
 
 }  // namespace nhb2::cli

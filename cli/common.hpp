@@ -3,6 +3,7 @@
 // consistent errors, and number formatting.
 
 #include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/core/format.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -26,6 +27,8 @@ const std::vector<Command>& commands();
 
 // --data FILE, --synthetic-seed N (NHB2_DATA is the fallback for --data).
 void add_data_options(po::options_description& options);
+// The .nhb2 file the options name (--data, else NHB2_DATA), or "" for the synthetic benchmark.
+std::string data_file(const po::variables_map& vm);
 // The benchmark the options name: the .nhb2 file, else NHB2_DATA, else the synthetic default.
 Benchmark load_benchmark(const po::variables_map& vm);
 
@@ -35,10 +38,5 @@ bool parse_options(const std::string& command, const std::string& usage,
                    const po::options_description& options,
                    const po::positional_options_description& positional,
                    const std::vector<std::string>& args, po::variables_map& vm);
-
-// Shortest text that reads back to the same double.
-std::string format_number(double value);
-// Fixed decimals, for human-facing tables.
-std::string format_fixed(double value, int decimals);
 
 }  // namespace nhb2::cli

@@ -4,6 +4,7 @@
 
 #include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/core/config.hpp>
+#include <nhb2/core/constants.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -63,7 +64,8 @@ int run_info(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < table.seeds().size(); ++i) {
     std::cout << (i ? ", " : "") << table.seeds()[i];
   }
-  std::cout << "\nepochs:        12 (per-epoch data), 200 (surrogate avg_acc_200)\n"
+  std::cout << "\nepochs:        " << kMaxEpochs << " (per-epoch data), " << kSurrogateEpoch
+            << " (surrogate avg_acc_200)\n"
             << "columns:\n";
   for (const auto& column : table.columns()) {
     const Range all = range_of(column.values);

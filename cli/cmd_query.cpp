@@ -12,6 +12,8 @@
 namespace nhb2::cli {
 
 int run_query(const std::vector<std::string>& args) {
+  const std::string full = std::to_string(kMaxEpochs);
+  const std::string surrogate = std::to_string(kSurrogateEpoch);
   po::options_description options("options");
   options.add_options()("cellcode", po::value<std::string>()->required()->value_name("CELLCODE"),
                         "cellcode A|BC|DEF, e.g. 0|10|210")(
@@ -19,13 +21,14 @@ int run_query(const std::vector<std::string>& args) {
       "learning rate: 0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4")(
       "batch-size", po::value<std::string>()->required()->value_name("N"),
       "batch size: 16, 32, 64, 128, 256, 512")(
-      "epoch", po::value<int>()->default_value(12)->value_name("E"), "12 or 200")(
+      "epoch", po::value<int>()->default_value(kMaxEpochs)->value_name("E"),
+      (full + " or " + surrogate).c_str())(
       "mode", po::value<std::string>()->default_value("valid")->value_name("M"),
-      "train, valid or test (ignored for epoch 200)")(
+      ("train, valid or test (ignored for epoch " + surrogate + ")").c_str())(
       "iepoch", po::value<int>()->value_name("K"),
-      "accuracy after K of the 12 epochs, 1..12 (epoch 12 only)")(
-      "seed", po::value<int>()->value_name("S"),
-      "a recorded training seed (default: the smallest)")(
+      ("accuracy after K of the " + full + " epochs, 1.." + full + " (epoch " + full + " only)")
+          .c_str())("seed", po::value<int>()->value_name("S"),
+                    "a recorded training seed (default: the smallest)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
       "fixed, mean (over seeds) or sampled")(
       "rng-seed", po::value<std::uint64_t>()->default_value(0)->value_name("N"),
@@ -85,8 +88,8 @@ int run_query(const std::vector<std::string>& args) {
               << "accuracy:       " << format_double(result.accuracy) << "\n"
               << "cost:           " << format_double(*result.cost) << "\n";
   } else {
-    std::cout << "accuracy:       " << format_double(result.accuracy)
-              << "   (expected 200-epoch test accuracy)\n"
+    std::cout << "accuracy:       " << format_double(result.accuracy) << "   (expected "
+              << kSurrogateEpoch << "-epoch test accuracy)\n"
               << "cost:           none\n";
   }
   return 0;

@@ -5,7 +5,7 @@
 
 #include <nhb2/benchmark_api/official_export.hpp>
 #include <nhb2/core/error.hpp>
-#include <nhb2/experiments/atomic_file.hpp>
+#include <nhb2/core/file_io.hpp>
 
 #include <cstdio>
 #include <filesystem>

@@ -3,7 +3,9 @@
 #include "common.hpp"
 #include "json.hpp"
 
+#include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/core/config.hpp>
+#include <nhb2/core/constants.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -76,8 +78,22 @@ int run_info(const std::vector<std::string>& args) {
 
   std::cout << "source:        " << benchmark.source().kind << "\n"
             << "description:   " << benchmark.source().description << "\n"
-            << "checksum:      " << benchmark.checksum() << "\n"
-            << "cellcodes:     " << kNumCells << " (" << table.num_classes()
+            << "checksum:      " << benchmark.checksum() << "\n";
+  if (const std::string path = data_file(vm); !path.empty()) {
+    // Benchmark::open has verified this checksum; xxhsum can check it again independently.
+    const Nhb2FileInfo file = inspect_nhb2(path);
+    std::cout << "file:          " << path << " (.nhb2 version " << file.version << ")\n"
+              << "file checksum: " << file.stored_checksum_hex();
+    if (file.version == kNhb2FormatVersion) {
+      std::cout << " (XXH3-64 of the bytes after the " << kNhb2HeaderSize
+                << "-byte header; check: tail -c +" << kNhb2HeaderSize + 1 << " " << path
+                << " | xxhsum -H3)";
+    } else {
+      std::cout << " (legacy version-" << file.version << " hash)";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "cellcodes:     " << kNumCells << " (" << table.num_classes()
             << " unique cells trained)\n"
             << "learning rates: " << allowed_learning_rates() << "\n"
             << "batch sizes:   " << allowed_batch_sizes() << "\n"
@@ -86,7 +102,8 @@ int run_info(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < table.seeds().size(); ++i) {
     std::cout << (i ? ", " : "") << table.seeds()[i];
   }
-  std::cout << "\nepochs:        12 (per-epoch data), 200 (surrogate avg_acc_200)\n"
+  std::cout << "\nepochs:        " << kMaxEpochs << " (per-epoch data), " << kSurrogateEpoch
+            << " (surrogate avg_acc_200)\n"
             << "columns:\n";
   for (const auto& column : table.columns()) {
     const Range all = range_of(column.values);

@@ -5,6 +5,7 @@
 
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/canonical.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
 
 #include <iostream>
@@ -12,6 +13,8 @@
 namespace nhb2::cli {
 
 int run_query(const std::vector<std::string>& args) {
+  const std::string full = std::to_string(kMaxEpochs);
+  const std::string surrogate = std::to_string(kSurrogateEpoch);
   po::options_description options("options");
   options.add_options()("cellcode", po::value<std::string>()->required()->value_name("CELLCODE"),
                         "cellcode A|BC|DEF, e.g. 0|10|210")(
@@ -19,13 +22,14 @@ int run_query(const std::vector<std::string>& args) {
       "learning rate: 0.003125, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.2, 0.4")(
       "batch-size", po::value<std::string>()->required()->value_name("N"),
       "batch size: 16, 32, 64, 128, 256, 512")(
-      "epoch", po::value<int>()->default_value(12)->value_name("E"), "12 or 200")(
+      "epoch", po::value<int>()->default_value(kMaxEpochs)->value_name("E"),
+      (full + " or " + surrogate).c_str())(
       "mode", po::value<std::string>()->default_value("valid")->value_name("M"),
-      "train, valid or test (ignored for epoch 200)")(
+      ("train, valid or test (ignored for epoch " + surrogate + ")").c_str())(
       "iepoch", po::value<int>()->value_name("K"),
-      "accuracy after K of the 12 epochs, 1..12 (epoch 12 only)")(
-      "seed", po::value<int>()->value_name("S"),
-      "a recorded training seed (default: the smallest)")(
+      ("accuracy after K of the " + full + " epochs, 1.." + full + " (epoch " + full + " only)")
+          .c_str())("seed", po::value<int>()->value_name("S"),
+                    "a recorded training seed (default: the smallest)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
       "fixed, mean (over seeds) or sampled")(
       "rng-seed", po::value<std::uint64_t>()->default_value(0)->value_name("N"),
@@ -47,7 +51,9 @@ int run_query(const std::vector<std::string>& args) {
   query.mode = parse_mode(vm["mode"].as<std::string>());
   if (vm.count("iepoch")) {
     query.iepoch = vm["iepoch"].as<int>();
-    if (query.iepoch == 0) throw InvalidArgument("iepoch 0 is out of range; allowed: 1..12");
+    if (query.iepoch == 0) {
+      throw InvalidArgument("iepoch 0 is out of range; allowed: 1.." + std::to_string(kMaxEpochs));
+    }
   }
   SessionOptions session_options;
   session_options.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
@@ -103,11 +109,11 @@ int run_query(const std::vector<std::string>& args) {
                       ? std::string("mean over recorded seeds")
                       : "sampled (stream seed " + std::to_string(session_options.rng_seed) + ")")
               << "\n"
-              << "accuracy:       " << format_number(result.accuracy) << "\n"
-              << "cost:           " << format_number(*result.cost) << "\n";
+              << "accuracy:       " << format_double(result.accuracy) << "\n"
+              << "cost:           " << format_double(*result.cost) << "\n";
   } else {
-    std::cout << "accuracy:       " << format_number(result.accuracy)
-              << "   (expected 200-epoch test accuracy)\n"
+    std::cout << "accuracy:       " << format_double(result.accuracy) << "   (expected "
+              << kSurrogateEpoch << "-epoch test accuracy)\n"
               << "cost:           none\n";
   }
   return 0;

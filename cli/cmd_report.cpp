@@ -4,12 +4,12 @@
 #include "common.hpp"
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
 #include <nhb2/experiments/report.hpp>
 #include <nhb2/experiments/sweep_results.hpp>
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
 namespace nhb2::cli {
@@ -36,8 +36,7 @@ int run_report(const std::vector<std::string>& args) {
   if (!outcome.plot_warning.empty()) {
     std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());
   }
-  std::ifstream summary(dir + "/summary.md");
-  std::cout << summary.rdbuf();
+  std::cout << read_file(dir + "/summary.md");
   std::cout << "\nwrote " << dir << "/{curves.csv, summary.md, summary.csv"
             << (outcome.plot_warning.empty() && report_options.plots ? ", curves.svg, curves.png"
                                                                      : "")

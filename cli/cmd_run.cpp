@@ -3,6 +3,7 @@
 #include "common.hpp"
 #include "json.hpp"
 
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
@@ -61,12 +62,14 @@ int run_run(const std::vector<std::string>& args) {
   }
   const double budget = vm["budget"].as<double>();
   if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
-    throw InvalidArgument("--budget " + format_number(budget) +
-                          " must be a positive number of seconds, at most 1e8");
+    throw InvalidArgument("--budget " + format_double(budget) +
+                          " must be a positive number of seconds, at most " +
+                          format_double(kMaxBudgetSeconds));
   }
   const int runs = vm["runs"].as<int>();
   if (runs <= 0 || runs > kMaxRuns) {
-    throw InvalidArgument("--runs " + std::to_string(runs) + " must be in [1, 1000000]");
+    throw InvalidArgument("--runs " + std::to_string(runs) + " must be in [1, " +
+                          std::to_string(kMaxRuns) + "]");
   }
   const std::string name = vm["optimizer"].as<std::string>();
   ParamAssignments params;
@@ -99,7 +102,7 @@ int run_run(const std::vector<std::string>& args) {
     settings["seed_policy"] = seed_policy_name(spec.seed_policy);
     document["runs"] = Json::array();
   } else {
-    std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_number(budget) << " s, "
+    std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_double(budget) << " s, "
               << runs << " runs, master seed " << master_seed << ", seed policy "
               << seed_policy_name(spec.seed_policy) << "\n"
               << "# data: " << benchmark.source().description << ", checksum "
@@ -135,7 +138,7 @@ int run_run(const std::vector<std::string>& args) {
     }
     if (!quiet) {
       std::cout << run << "\t" << spec.run_seed << "\t" << format_cellcode(best.cell()) << "\t"
-                << format_number(best.lr()) << "\t" << best.batch_size() << "\t"
+                << format_double(best.lr()) << "\t" << best.batch_size() << "\t"
                 << format_fixed(session.best_acc(), 2) << "\t" << session.num_queries() << "\t"
                 << format_fixed(session.total_cost(), 2) << "\t"
                 << format_fixed(outcome.results.final_accs[0], 2) << "\t"

@@ -4,7 +4,10 @@
 #include "common.hpp"
 
 #include <nhb2/algorithms/builtin.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/core/version.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
@@ -16,7 +19,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -144,7 +146,8 @@ int run_sweep(const std::vector<std::string>& args) {
   if (vm.count("jobs")) {
     run_options.jobs = vm["jobs"].as<int>();
     if (run_options.jobs < 1 || run_options.jobs > kMaxJobs) {
-      throw InvalidArgument("--jobs " + std::to_string(run_options.jobs) + " must be in [1, 256]");
+      throw InvalidArgument("--jobs " + std::to_string(run_options.jobs) + " must be in [1, " +
+                            std::to_string(kMaxJobs) + "]");
     }
   }
   run_options.resume = vm.count("resume") > 0;
@@ -193,8 +196,7 @@ int run_sweep(const std::vector<std::string>& args) {
   if (!outcome.plot_warning.empty()) {
     std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());
   }
-  std::ifstream summary(config.output + "/summary.md");
-  std::cout << summary.rdbuf();
+  std::cout << read_file(config.output + "/summary.md");
   std::cout << "\nwrote " << config.output
             << "/{trajectories.csv, runs.csv, curves.csv, summary.md, summary.csv, "
             << (outcome.plot_warning.empty() && run_options.report.plots

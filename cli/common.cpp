@@ -80,23 +80,4 @@ bool parse_options(const std::string& command, const std::string& usage,
   return true;
 }
 
-std::string format_number(double value) {
-  if (std::isnan(value)) return "nan";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<long long>(value));  // 20000, not 2e+04
-  }
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
-
-std::string format_fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
 }  // namespace nhb2::cli

@@ -3,6 +3,7 @@
 // consistent errors, and number formatting.
 
 #include <nhb2/benchmark_api/benchmark.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/core/registry.hpp>
 
 #include <boost/program_options.hpp>
@@ -43,10 +44,5 @@ bool parse_options(const std::string& command, const std::string& usage,
                    const po::options_description& options,
                    const po::positional_options_description& positional,
                    const std::vector<std::string>& args, po::variables_map& vm);
-
-// Shortest text that reads back to the same double.
-std::string format_number(double value);
-// Fixed decimals, for human-facing tables.
-std::string format_fixed(double value, int decimals);
 
 }  // namespace nhb2::cli

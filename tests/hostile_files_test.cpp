@@ -13,6 +13,7 @@
 #include <nhb2/benchmark_api/pickle_reader.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/hash.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -483,7 +484,7 @@ void Edit::require_refused() const {
   scratch += appended_;
   if (fix_) {
     const std::uint64_t new_size = scratch.size();
-    const std::uint64_t checksum = nhb2::hash_bytes(scratch.data() + 56, scratch.size() - 56);
+    const std::uint64_t checksum = nhb2::xxh3_64(scratch.data() + 56, scratch.size() - 56);
     applied.push_back({16, std::string(reinterpret_cast<const char*>(&new_size), 8)});
     applied.push_back({24, std::string(reinterpret_cast<const char*>(&checksum), 8)});
   }
@@ -574,7 +575,7 @@ void truncated_files_are_refused() {
         std::string new_header = header.substr(0, std::min<std::uint64_t>(offset, 56));
         if (consistent_header) {
           put<std::uint64_t>(new_header, 16, offset);
-          put<std::uint64_t>(new_header, 24, nhb2::hash_bytes(f.bytes().data() + 56, offset - 56));
+          put<std::uint64_t>(new_header, 24, nhb2::xxh3_64(f.bytes().data() + 56, offset - 56));
         }
         const int fd = ::open(path.c_str(), O_WRONLY);
         REQUIRE(fd >= 0);
@@ -603,14 +604,17 @@ void corrupt_headers_are_refused() {
   SECTION("bad magic") {
     Edit().text(0, "NHB2DAT\x01").require_refused();
   }
-  SECTION("version 2") {
-    Edit().set<std::uint32_t>(8, 2).require_refused();
+  SECTION("version 3") {
+    Edit().set<std::uint32_t>(8, 3).require_refused();
+  }
+  SECTION("version 1 (legacy checksum) on a version-2 file") {
+    Edit().set<std::uint32_t>(8, 1).require_refused();
   }
   SECTION("version 0") {
     Edit().set<std::uint32_t>(8, 0).require_refused();
   }
   SECTION("big-endian version and marker") {
-    Edit().set<std::uint32_t>(8, 0x01000000u).set<std::uint32_t>(12, 0x04030201u).require_refused();
+    Edit().set<std::uint32_t>(8, 0x02000000u).set<std::uint32_t>(12, 0x04030201u).require_refused();
   }
   SECTION("bad endianness marker") {
     Edit().set<std::uint32_t>(12, 0xdeadbeefu).require_refused();

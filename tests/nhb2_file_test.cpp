@@ -5,8 +5,12 @@
 #include <nhb2/benchmark_api/table.hpp>
 #include <nhb2/core/canonical.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 
 #include <catch2/catch.hpp>
+
+#include "test_support.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +19,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -144,7 +150,8 @@ T get(const std::vector<unsigned char>& bytes, std::size_t offset) {
 // Recomputes the stored file checksum so only the structural checks can catch a change.
 void fix_checksum(std::vector<unsigned char>& bytes) {
   put(bytes, kOffsetChecksum,
-      nhb2::hash_bytes(bytes.data() + kHeaderSize, bytes.size() - kHeaderSize));
+      nhb2::nhb2_file_checksum(get<std::uint32_t>(bytes, kOffsetVersion),
+                               bytes.data() + kHeaderSize, bytes.size() - kHeaderSize));
 }
 
 // The message read_nhb2 gives for `bytes`, or "" if it accepted them.
@@ -248,7 +255,7 @@ TEST_CASE("the header holds the documented fields at the documented offsets", "[
   REQUIRE(bytes[kOffsetEndian] == 0x04);  // little-endian on disk
   REQUIRE(get<std::uint64_t>(bytes, kOffsetFileSize) == bytes.size());
   REQUIRE(get<std::uint64_t>(bytes, kOffsetChecksum) ==
-          nhb2::hash_bytes(bytes.data() + kHeaderSize, bytes.size() - kHeaderSize));
+          nhb2::xxh3_64(bytes.data() + kHeaderSize, bytes.size() - kHeaderSize));
   REQUIRE(get<std::uint32_t>(bytes, kOffsetNumClasses) == 3);
   REQUIRE(get<std::uint32_t>(bytes, kOffsetNumSeeds) == 1);
   REQUIRE(get<std::uint32_t>(bytes, kOffsetNumEpochs) == 12);
@@ -268,7 +275,7 @@ TEST_CASE("inspect_nhb2 reports header, source and directory without loading", "
   const auto bytes = read_bytes(path);
   const nhb2::Nhb2FileInfo info = nhb2::inspect_nhb2(path);
   REQUIRE(info.path == path);
-  REQUIRE(info.version == 1);
+  REQUIRE(info.version == nhb2::kNhb2FormatVersion);
   REQUIRE(info.file_size == bytes.size());
   REQUIRE(info.stored_checksum == get<std::uint64_t>(bytes, kOffsetChecksum));
   REQUIRE(info.stored_checksum_hex().size() == 16);
@@ -387,8 +394,9 @@ TEST_CASE("a newer format version is refused by number", "[nhb2_file]") {
   const std::string path = dir.file("t.nhb2");
   nhb2::write_nhb2(make_small_table(), path);
   auto bytes = read_bytes(path);
-  put<std::uint32_t>(bytes, kOffsetVersion, 2);
-  REQUIRE(read_error(path, bytes) == path + ": unsupported version 2 (this build reads version 1)");
+  put<std::uint32_t>(bytes, kOffsetVersion, 3);
+  REQUIRE(read_error(path, bytes) ==
+          path + ": unsupported version 3 (this build reads versions 1 and 2)");
 }
 
 TEST_CASE("a file with another byte order is refused", "[nhb2_file]") {
@@ -398,10 +406,12 @@ TEST_CASE("a file with another byte order is refused", "[nhb2_file]") {
   auto bytes = read_bytes(path);
   put<std::uint32_t>(bytes, kOffsetEndian, 0x04030201u);
   REQUIRE(contains(read_error(path, bytes), "wrong byte order"));
-  // As a big-endian writer would have written it: version 1 byte-swapped too.
+  // As a big-endian writer would have written it: the version byte-swapped too (2, or legacy 1).
+  put<std::uint32_t>(bytes, kOffsetVersion, 0x02000000u);
+  REQUIRE(contains(read_error(path, bytes), "wrong byte order"));
   put<std::uint32_t>(bytes, kOffsetVersion, 0x01000000u);
   REQUIRE(contains(read_error(path, bytes), "wrong byte order"));
-  put<std::uint32_t>(bytes, kOffsetVersion, 1);
+  put<std::uint32_t>(bytes, kOffsetVersion, 2);
   put<std::uint32_t>(bytes, kOffsetEndian, 0x01020305u);
   REQUIRE(contains(read_error(path, bytes), "corrupt: bad endianness marker 0x01020305"));
 }
@@ -635,4 +645,108 @@ TEST_CASE("an invalid table is not written", "[nhb2_file]") {
   long_name.add_column(std::string(300, 'x'), nhb2::ColumnKind::per_config);
   REQUIRE_THROWS_WITH(nhb2::write_nhb2(long_name, path), Catch::Contains("longer than 256"));
   REQUIRE(dir.entries().empty());
+}
+
+// ---- Format version 2: XXH3-64 file checksum; version 1 still read ----
+
+namespace {
+
+// tests/data/nhb2_v1_one_class.nhb2 was written by the version-1 writer (the fuzz seed
+// `one_class.nhb2` of tests/fuzz/make_nhb2_seeds.cpp): 1 class, seed 222, empty cell hashes,
+// every value of every column in order 0.25, 0.5, 0.75, ...
+const std::string kV1File = std::string(NHB2_TEST_DATA_DIR) + "/nhb2_v1_one_class.nhb2";
+
+// Runs a shell command and returns its standard output.
+std::string shell_output(const std::string& command) {
+  std::string output;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  ::pclose(pipe);
+  return output;
+}
+
+}  // namespace
+
+TEST_CASE("a version-1 file (legacy checksum) still opens", "[nhb2_file]") {
+  const auto bytes = read_bytes(kV1File);
+  REQUIRE(get<std::uint32_t>(bytes, kOffsetVersion) == nhb2::kLegacyNhb2FormatVersion);
+  const nhb2::Table table = nhb2::read_nhb2(kV1File);
+  CHECK(table.num_classes() == 1);
+  CHECK(table.seeds() == std::vector<int>{222});
+  CHECK(table.source().description == "fuzz seed");
+  double expected = 0.0;
+  for (const auto& column : table.columns()) {
+    for (const double value : column.values) REQUIRE(value == (expected += 0.25));
+  }
+  const nhb2::Nhb2FileInfo info = nhb2::inspect_nhb2(kV1File);
+  CHECK(info.version == nhb2::kLegacyNhb2FormatVersion);
+  CHECK(info.stored_checksum == nhb2::nhb2_file_checksum(nhb2::kLegacyNhb2FormatVersion,
+                                                         bytes.data() + kHeaderSize,
+                                                         bytes.size() - kHeaderSize));
+}
+
+TEST_CASE("a damaged version-1 file is refused by its legacy checksum", "[nhb2_file]") {
+  TempDir dir;
+  auto bytes = read_bytes(kV1File);
+  bytes[bytes.size() - 3] ^= 0x10;
+  REQUIRE(contains(read_error(dir.file("damaged.nhb2"), bytes), "checksum mismatch"));
+}
+
+TEST_CASE("a version-1 file is rewritten as version 2 with the same table checksum",
+          "[nhb2_file]") {
+  TempDir dir;
+  const nhb2::Table v1 = nhb2::read_nhb2(kV1File);
+  nhb2::write_nhb2(v1, dir.file("v2.nhb2"));
+  CHECK(nhb2::inspect_nhb2(dir.file("v2.nhb2")).version == nhb2::kNhb2FormatVersion);
+  CHECK(nhb2::read_nhb2(dir.file("v2.nhb2")).checksum() == v1.checksum());
+}
+
+TEST_CASE("the file checksum is what xxhsum -H3 prints for the bytes after the header",
+          "[nhb2_file][xxhsum]") {
+  if (std::system("command -v xxhsum > /dev/null 2>&1") != 0) {
+    WARN("xxhsum is not installed (Debian package xxhash): the independent check is skipped");
+    return;
+  }
+  TempDir dir;
+  const std::string path = dir.file("t.nhb2");
+  nhb2::write_nhb2(make_small_table(), path);
+  const nhb2::Nhb2FileInfo info = nhb2::inspect_nhb2(path);
+  // The command docs/data-format.md gives users; xxhsum prints "XXH3 (stdin) = <16 hex digits>".
+  const std::string output = shell_output("tail -c +57 '" + path + "' | xxhsum -H3");
+  INFO("xxhsum printed: " << output);
+  const auto end = output.find_last_not_of(" \n");
+  REQUIRE((end != std::string::npos && end >= 15));
+  CHECK(output.substr(end - 15, 16) == info.stored_checksum_hex());
+  // nhb2 info reports the same value.
+  const auto cli = nhb2::test::run_cli("info --data '" + path + "'");
+  REQUIRE(cli.exit_code == 0);
+  CHECK(contains(cli.out, "file checksum: " + info.stored_checksum_hex() + " "));
+}
+
+TEST_CASE("the table checksum is XXH3-64 of the documented canonical layout", "[nhb2_file]") {
+  // docs/data-format.md, "Table checksum", rebuilt byte by byte.
+  const nhb2::Table table = make_small_table();
+  std::string bytes;
+  const auto append = [&](const auto& value) {
+    bytes.append(reinterpret_cast<const char*>(&value), sizeof value);
+  };
+  const auto text = [&](const std::string& value) {
+    append(static_cast<std::uint32_t>(value.size()));
+    bytes += value;
+  };
+  append(static_cast<std::uint32_t>(table.num_classes()));
+  append(static_cast<std::uint32_t>(table.seeds().size()));
+  for (const int seed : table.seeds()) append(static_cast<std::int32_t>(seed));
+  for (const std::int16_t c : table.class_of_cell()) append(c);
+  for (const auto& hash : table.cell_hash()) text(hash);
+  append(static_cast<std::uint32_t>(table.columns().size()));
+  for (const auto& column : table.columns()) {
+    text(column.name);
+    append(static_cast<std::uint8_t>(column.kind));
+    append(static_cast<std::uint64_t>(column.values.size()));
+    for (const double value : column.values) append(value);
+  }
+  CHECK(table.checksum() == nhb2::to_hex(nhb2::xxh3_64(bytes.data(), bytes.size())));
 }

@@ -11,6 +11,7 @@
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/canonical.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -26,15 +27,6 @@ using namespace nhb2;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shortest(double value) {
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
 
 // An interpreter that can run the fixture script (with numpy when asked); "" if none.
 std::string python(bool numpy) {
@@ -289,9 +281,9 @@ TEST_CASE("nhb2 import writes a .nhb2 file that nhb2 query answers from exactly"
     INFO(args << "\n" << result.out << result.err);
     REQUIRE(result.exit_code == 0);
     CHECK(result.out.find("source:         official") != std::string::npos);
-    CHECK(result.out.find("accuracy:       " + shortest(q.accuracy)) != std::string::npos);
+    CHECK(result.out.find("accuracy:       " + nhb2::format_double(q.accuracy)) != std::string::npos);
     if (q.has_cost) {
-      CHECK(result.out.find("cost:           " + shortest(q.cost) + "\n") != std::string::npos);
+      CHECK(result.out.find("cost:           " + nhb2::format_double(q.cost) + "\n") != std::string::npos);
     }
     ++checked;
   }

@@ -6,6 +6,8 @@
 
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 #include <nhb2/core/plugin.hpp>
 
 #include <catch2/catch.hpp>
@@ -50,7 +52,7 @@ TEST_CASE("load_plugin adds the plug-in's optimizers with their origin", "[plugi
   const nhb2::PluginRecord& record = nhb2::load_plugin(plugin("test_plugin"), registry);
   CHECK(record.optimizers == std::vector<std::string>{"plugin_random", "plugin_faulty"});
   CHECK(record.checksum.size() == 16);
-  CHECK(record.checksum == nhb2::file_checksum_hex(plugin("test_plugin")));
+  CHECK(record.checksum == nhb2::to_hex(nhb2::file_xxh3_64(plugin("test_plugin"))));
   REQUIRE(registry.all().size() == builtins + 2);
   CHECK(registry.origin("plugin_random") == plugin("test_plugin"));
   CHECK(registry.origin("random_search").empty());
@@ -153,7 +155,7 @@ TEST_CASE("a sweep runs a plug-in's optimizer next to a built-in and records the
   const auto first = run_cli("sweep " + q(config) + " --quiet --no-plots --jobs 2");
   REQUIRE(first.exit_code == 0);
   const std::string resolved = read_text(out + "/resolved.yaml");
-  const std::string checksum = nhb2::file_checksum_hex(dir.file("mine.so"));
+  const std::string checksum = nhb2::to_hex(nhb2::file_xxh3_64(dir.file("mine.so")));
   CHECK_THAT(resolved, Contains("plugins:\n  - " + dir.file("mine.so")));
   CHECK_THAT(resolved, Contains("xxh3: " + checksum));
   const std::string runs = read_text(out + "/runs.csv");

@@ -1,13 +1,15 @@
 #include <nhb2/benchmark_api/nhb2_file.hpp>
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cassert>
 #include <cerrno>
 #include <cstdio>
@@ -26,7 +28,7 @@ constexpr char kMagic[8] = {'N', 'H', 'B', '2', 'D', 'A', 'T', 'A'};
 constexpr std::uint32_t kEndianMarker = 0x01020304u;
 constexpr std::uint32_t kSwappedEndianMarker = 0x04030201u;
 
-constexpr std::size_t kHeaderSize = 56;
+constexpr std::size_t kHeaderSize = kNhb2HeaderSize;
 constexpr std::size_t kOffsetVersion = 8;
 constexpr std::size_t kOffsetEndian = 12;
 constexpr std::size_t kOffsetFileSize = 16;
@@ -47,12 +49,6 @@ constexpr std::uint32_t kMaxSourceDescriptionLength = 65536;
 
 // Smallest directory entry: name length, empty name, kind, offset, length.
 constexpr std::uint64_t kMinDirectoryEntrySize = 4 + 1 + 8 + 8;
-
-std::string to_hex(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 std::string to_hex32(std::uint32_t value) {
   char buffer[11];
@@ -145,17 +141,62 @@ class InputFile {
   std::uint64_t size_ = 0;
 };
 
-// The file checksum: hash_bytes chained over 1 MiB blocks of the bytes after the header, so it
-// can be computed while the columns stream from the file straight into the table (peak memory
-// is the table, not the table plus the file).
-class BlockHash {
+// ---- Legacy: the file checksum of format version 1, kept only to read version-1 files ----
+// A hand-written 64-bit hash (four lanes over 32-byte stripes, a tail and an avalanche), chained
+// over 1 MiB blocks of the bytes after the header: h = legacy_v1_hash(block, length, h), from 0.
+// Version 2 replaced it with XXH3-64, which a user can check with xxhsum. Never write it.
+
+constexpr std::uint64_t kLegacyPrime1 = 0x9E3779B185EBCA87ULL;
+constexpr std::uint64_t kLegacyPrime2 = 0xC2B2AE3D27D4EB4FULL;
+constexpr std::uint64_t kLegacyPrime3 = 0x165667B19E3779F9ULL;
+
+inline std::uint64_t legacy_rotate_left(std::uint64_t x, int r) {
+  return (x << r) | (x >> (64 - r));
+}
+inline std::uint64_t legacy_round(std::uint64_t accumulator, std::uint64_t input) {
+  accumulator += input * kLegacyPrime2;
+  return legacy_rotate_left(accumulator, 31) * kLegacyPrime1;
+}
+
+std::uint64_t legacy_v1_hash(const unsigned char* p, std::size_t size, std::uint64_t seed) {
+  const unsigned char* const end = p + size;
+  std::uint64_t lanes[4] = {seed + kLegacyPrime1 + kLegacyPrime2, seed + kLegacyPrime2, seed,
+                            seed - kLegacyPrime1};
+  while (end - p >= 32) {
+    for (int lane = 0; lane < 4; ++lane) {
+      lanes[lane] = legacy_round(lanes[lane], load<std::uint64_t>(p + 8 * lane));
+    }
+    p += 32;
+  }
+  std::uint64_t h = legacy_rotate_left(lanes[0], 1) + legacy_rotate_left(lanes[1], 7) +
+                    legacy_rotate_left(lanes[2], 12) + legacy_rotate_left(lanes[3], 18);
+  h += static_cast<std::uint64_t>(size);
+  while (end - p >= 8) {
+    h ^= legacy_round(0, load<std::uint64_t>(p));
+    h = legacy_rotate_left(h, 27) * kLegacyPrime1 + kLegacyPrime3;
+    p += 8;
+  }
+  while (p < end) {
+    h ^= (*p) * kLegacyPrime3;
+    h = legacy_rotate_left(h, 11) * kLegacyPrime1;
+    ++p;
+  }
+  h ^= h >> 33;
+  h *= kLegacyPrime2;
+  h ^= h >> 29;
+  h *= kLegacyPrime3;
+  h ^= h >> 32;
+  return h;
+}
+
+class LegacyV1BlockHash {
  public:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
 
   void update(const unsigned char* data, std::size_t size) {
     while (size > 0) {
       if (pending_.empty() && size >= kBlock) {
-        hash_ = hash_bytes(data, kBlock, hash_);
+        hash_ = legacy_v1_hash(data, kBlock, hash_);
         data += kBlock;
         size -= kBlock;
         continue;
@@ -165,13 +206,13 @@ class BlockHash {
       data += take;
       size -= take;
       if (pending_.size() == kBlock) {
-        hash_ = hash_bytes(pending_.data(), kBlock, hash_);
+        hash_ = legacy_v1_hash(pending_.data(), kBlock, hash_);
         pending_.clear();
       }
     }
   }
   std::uint64_t finish() {
-    if (!pending_.empty()) hash_ = hash_bytes(pending_.data(), pending_.size(), hash_);
+    if (!pending_.empty()) hash_ = legacy_v1_hash(pending_.data(), pending_.size(), hash_);
     pending_.clear();
     return hash_;
   }
@@ -179,6 +220,29 @@ class BlockHash {
  private:
   std::vector<unsigned char> pending_;
   std::uint64_t hash_ = 0;
+};
+
+// ---- End of legacy ----
+
+// The file checksum of the bytes after the header, fed as they stream from the file straight
+// into the table (peak memory is the table, not the table plus the file): XXH3-64 for version 2,
+// the legacy block hash for version 1.
+class FileChecksum {
+ public:
+  explicit FileChecksum(std::uint32_t version) : legacy_(version == kLegacyNhb2FormatVersion) {}
+  void update(const unsigned char* data, std::size_t size) {
+    if (legacy_) {
+      legacy_v1_.update(data, size);
+    } else {
+      xxh3_.update(data, size);
+    }
+  }
+  std::uint64_t finish() { return legacy_ ? legacy_v1_.finish() : xxh3_.digest(); }
+
+ private:
+  bool legacy_;
+  LegacyV1BlockHash legacy_v1_;
+  Xxh3Stream xxh3_;
 };
 
 struct Header {
@@ -230,13 +294,19 @@ Header parse_header(const std::string& path, const unsigned char* bytes,
       "wrong byte order: the file was written on a big-endian host; this build reads only "
       "little-endian files (endianness marker " +
       to_hex32(marker) + ", expected " + to_hex32(kEndianMarker) + ")";
-  if (header.version != kNhb2FormatVersion) {
-    // A big-endian version 1 reads as 0x01000000; name the real cause.
-    if (marker == kSwappedEndianMarker && header.version == 0x01000000u) {
-      fail(path, byte_order_message);
-    }
-    fail(path, "unsupported version " + std::to_string(header.version) +
-                   " (this build reads version " + std::to_string(kNhb2FormatVersion) + ")");
+  const auto known = [](std::uint32_t version) {
+    return version == kNhb2FormatVersion || version == kLegacyNhb2FormatVersion;
+  };
+  if (!known(header.version)) {
+    // A big-endian file's version reads byte-swapped (version 2 as 0x02000000); name the real
+    // cause.
+    const std::uint32_t swapped = ((header.version & 0xffu) << 24) |
+                                  ((header.version & 0xff00u) << 8) |
+                                  ((header.version >> 8) & 0xff00u) | (header.version >> 24);
+    if (marker == kSwappedEndianMarker && known(swapped)) fail(path, byte_order_message);
+    fail(path, "unsupported version " + std::to_string(header.version) + " (this build reads " +
+                   "versions " + std::to_string(kLegacyNhb2FormatVersion) + " and " +
+                   std::to_string(kNhb2FormatVersion) + ")");
   }
   if (marker == kSwappedEndianMarker) fail(path, byte_order_message);
   if (marker != kEndianMarker) {
@@ -514,30 +584,14 @@ class Writer {
   std::size_t position_ = 0;
 };
 
-std::atomic<unsigned> temp_counter{0};
-
-// Removes the temporary file unless the rename succeeded.
-class TempFile {
- public:
-  explicit TempFile(std::string path) : path_(std::move(path)) {}
-  ~TempFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& path() const { return path_; }
-  int& fd() { return fd_; }
-  void commit() { committed_ = true; }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
-
 }  // namespace
+
+std::uint64_t nhb2_file_checksum(std::uint32_t version, const void* bytes_after_header,
+                                 std::size_t size) {
+  FileChecksum checksum(version);
+  checksum.update(static_cast<const unsigned char*>(bytes_after_header), size);
+  return checksum.finish();
+}
 
 std::string Nhb2FileInfo::stored_checksum_hex() const {
   return to_hex(stored_checksum);
@@ -596,35 +650,11 @@ void write_nhb2(const Table& table, const std::string& path) {
     out.bytes(column.values.data(), column.values.size() * sizeof(double));
   }
   assert(out.position() == file_size);
-  BlockHash checksum;
-  checksum.update(buffer.get() + kHeaderSize, static_cast<std::size_t>(file_size - kHeaderSize));
-  store(buffer.get() + kOffsetChecksum, checksum.finish());
-
-  TempFile temp(path + ".tmp." + std::to_string(::getpid()) + "." +
-                std::to_string(temp_counter.fetch_add(1)));
-  // Names the temporary file (and, for the rename, the target); errno is read before any
-  // string is built.
-  const auto os_failure = [&](const char* action, bool onto_path) {
-    const int error_number = errno;
-    throw DataError(path + ": cannot write: " + action + " " + temp.path() +
-                    (onto_path ? " to " + path : std::string()) + ": " +
-                    std::strerror(error_number));
-  };
-  temp.fd() = ::open(temp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (temp.fd() < 0) os_failure("cannot create", false);
-  std::size_t done = 0;
-  while (done < file_size) {
-    const ::ssize_t wrote =
-        ::write(temp.fd(), buffer.get() + done, static_cast<std::size_t>(file_size - done));
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote < 0) os_failure("writing", false);
-    done += static_cast<std::size_t>(wrote);
-  }
-  const int fd = temp.fd();
-  temp.fd() = -1;
-  if (::close(fd) != 0) os_failure("closing", false);
-  if (::rename(temp.path().c_str(), path.c_str()) != 0) os_failure("renaming", true);
-  temp.commit();
+  store(buffer.get() + kOffsetChecksum,
+        nhb2_file_checksum(kNhb2FormatVersion, buffer.get() + kHeaderSize,
+                           static_cast<std::size_t>(file_size - kHeaderSize)));
+  write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(buffer.get()),
+                                           static_cast<std::size_t>(file_size)));
 }
 
 namespace {
@@ -659,7 +689,7 @@ Table read_nhb2(const std::string& path) {
   const Header& header = parsed.header;
   Metadata& meta = parsed.meta;
   const std::vector<unsigned char>& prefix = parsed.bytes;
-  BlockHash checksum;
+  FileChecksum checksum(header.version);
   checksum.update(prefix.data() + kHeaderSize, prefix.size() - kHeaderSize);
 
   Table table(static_cast<int>(header.num_classes), meta.seeds);

@@ -4,27 +4,17 @@
 #include <nhb2/core/cell.hpp>
 #include <nhb2/core/config.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 
-#include <atomic>
-#include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <unordered_map>
 
-#include <unistd.h>
-
 namespace nhb2 {
 
 namespace {
-
-// Shortest round-trip text of a double (std::to_chars), appended to out.
-void append_number(std::string& out, double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
-}
 
 // A minimal pickle protocol 4 writer: dict, tuple, str, float and int opcodes plus the memo.
 // Frames are optional for readers and omitted.
@@ -273,24 +263,6 @@ std::string avgaccs200_bytes(const Table& table, const std::vector<std::string>&
   return std::move(writer.bytes());
 }
 
-std::atomic<int> temp_counter{0};
-
-// Writes bytes to a fresh temporary beside `path`; returns its name. DataError on failure.
-std::string write_temp(const std::string& path, const std::string& bytes) {
-  const std::string temp =
-      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(temp_counter++);
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) throw DataError(path + ": cannot write: " + std::strerror(errno));
-  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-  const int saved = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
-    std::remove(temp.c_str());
-    throw DataError(path + ": cannot write: " + std::strerror(written ? errno : saved));
-  }
-  return temp;
-}
-
 }  // namespace
 
 std::vector<int> class_representatives(const Table& table) {
@@ -349,7 +321,7 @@ bool write_csv(const Table& table, std::FILE* out, const CsvOptions& options) {
         format_cellcode(cell) + "," + std::to_string(c) + "," + table.cell_hash()[cell] + ",";
     for (int hp = 0; hp < kNumHyperparameterPairs; ++hp) {
       std::string hp_text;
-      append_number(hp_text, kLearningRates[hp / kNumBatchSizes]);
+      append_double(hp_text, kLearningRates[hp / kNumBatchSizes]);
       hp_text += "," + std::to_string(kBatchSizes[hp % kNumBatchSizes]) + ",";
       const std::size_t config_row = table.config_row(c, hp);
       for (int s = 0; s < num_seeds; ++s) {
@@ -362,15 +334,15 @@ bool write_csv(const Table& table, std::FILE* out, const CsvOptions& options) {
           buffer += std::to_string(e + 1);
           for (const Column* col : ordered[0]) {
             buffer += ',';
-            append_number(buffer, col->values[run_row * kEpochsPerRun + e]);
+            append_double(buffer, col->values[run_row * kEpochsPerRun + e]);
           }
           for (const Column* col : ordered[1]) {
             buffer += ',';
-            append_number(buffer, col->values[run_row]);
+            append_double(buffer, col->values[run_row]);
           }
           for (const Column* col : ordered[2]) {
             buffer += ',';
-            append_number(buffer, col->values[config_row]);
+            append_double(buffer, col->values[config_row]);
           }
           buffer += '\n';
         }
@@ -394,25 +366,15 @@ void write_pickle_layout(const Table& table, const std::string& dir) {
   const std::vector<std::string> hashes = class_hashes(table);
   const auto path = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
   const char* const names[3] = {"bench12.pkl", "cellinfo.pkl", "avgaccs200.pkl"};
-  std::vector<std::string> temps;
-  try {
-    // One file's bytes in memory at a time (bench12.pkl is the large one).
-    temps.push_back(write_temp(path(names[0]), bench12_bytes(table, hashes)));
-    temps.push_back(write_temp(path(names[1]), cellinfo_bytes(table)));
-    temps.push_back(write_temp(path(names[2]), avgaccs200_bytes(table, hashes)));
-    for (std::size_t i = 0; i < temps.size(); ++i) {
-      if (std::rename(temps[i].c_str(), path(names[i]).c_str()) != 0) {
-        throw DataError(path(names[i]) +
-                        ": cannot rename the temporary file: " + std::strerror(errno));
-      }
-      temps[i].clear();
-    }
-  } catch (...) {
-    for (const auto& temp : temps) {
-      if (!temp.empty()) std::remove(temp.c_str());
-    }
-    throw;
-  }
+  // One file's bytes in memory at a time (bench12.pkl is the large one). The three are renamed
+  // only when all are written; an exception on the way removes every temporary file.
+  AtomicFile bench12(path(names[0]));
+  bench12.write(bench12_bytes(table, hashes));
+  AtomicFile cellinfo(path(names[1]));
+  cellinfo.write(cellinfo_bytes(table));
+  AtomicFile avgaccs200(path(names[2]));
+  avgaccs200.write(avgaccs200_bytes(table, hashes));
+  for (AtomicFile* file : {&bench12, &cellinfo, &avgaccs200}) file->commit();
 }
 
 }  // namespace nhb2

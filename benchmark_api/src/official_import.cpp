@@ -5,6 +5,7 @@
 #include <nhb2/core/cell.hpp>
 #include <nhb2/core/config.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -31,15 +32,6 @@ constexpr std::size_t kShowFirst = 3;  // examples named in a "missing" message
 constexpr const char* kModes[] = {"train", "valid", "test"};
 const char* const kTotals[] = {columns::kTotalTrainTime, columns::kTotalTrainvalTime,
                                columns::kTotalTestTime};
-
-std::string shortest(double value) {
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
 
 // "a list" / "an integer": kind names with their article, for "expected X, found Y" messages.
 std::string a_kind(Kind kind) {
@@ -97,7 +89,7 @@ double finite_value(const pk::Document& doc, NodeId key, NodeId value_node,
                     "; expected a number");
   }
   if (!std::isfinite(value)) {
-    throw DataError(where + ": the value for key " + doc.describe(key) + " is " + shortest(value) +
+    throw DataError(where + ": the value for key " + doc.describe(key) + " is " + format_double(value) +
                     "; expected a finite number");
   }
   return value;
@@ -189,7 +181,7 @@ Importer::Key Importer::decode_key(const pk::Document& doc, NodeId key, int arit
   }
   const int lr_index = lr_grid_index(lr);
   if (lr_index < 0) {
-    throw DataError(where + ": key " + doc.describe(key) + ": lr " + shortest(lr) +
+    throw DataError(where + ": key " + doc.describe(key) + ": lr " + format_double(lr) +
                     " is not on the grid; allowed: " + allowed_learning_rates());
   }
   if (!number_of(doc, doc.item(key, 2), bs) || bs_grid_index(bs) < 0) {
@@ -212,7 +204,7 @@ Importer::Key Importer::decode_key(const pk::Document& doc, NodeId key, int arit
 std::string Importer::key_text(int class_index, int hp_index, long long seed,
                                bool with_seed) const {
   std::string text = "(" + class_display_[class_index] + ", " +
-                     shortest(kLearningRates[hp_index / kNumBatchSizes]) + ", " +
+                     format_double(kLearningRates[hp_index / kNumBatchSizes]) + ", " +
                      std::to_string(kBatchSizes[hp_index % kNumBatchSizes]);
   if (with_seed) text += ", " + std::to_string(seed);
   return text + ")";
@@ -591,7 +583,7 @@ void Importer::read_bench12(std::unique_ptr<Table>& table) {
                           : target.check == 1 ? bs_grid_index(value) == hp % kNumBatchSizes
                                               : value == seeds_[row % seeds_.size()];
       if (!agrees) {
-        throw DataError(where + ": the value " + shortest(value) + " for key " + doc.describe(key) +
+        throw DataError(where + ": the value " + format_double(value) + " for key " + doc.describe(key) +
                         " disagrees with the key");
       }
     }

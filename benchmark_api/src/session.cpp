@@ -37,18 +37,21 @@ void Session::set_seed(int seed) {
 }
 
 void Session::check(const QueryOptions& options) const {
-  if (options.epoch != 12 && options.epoch != 200) {
+  const std::string full = std::to_string(kMaxEpochs);
+  const std::string surrogate = std::to_string(kSurrogateEpoch);
+  if (options.epoch != kMaxEpochs && options.epoch != kSurrogateEpoch) {
     throw InvalidArgument("epoch " + std::to_string(options.epoch) +
-                          " is not available; allowed: 12, 200");
+                          " is not available; allowed: " + full + ", " + surrogate);
   }
-  if (options.epoch == 200 && options.iepoch != 0) {
+  if (options.epoch == kSurrogateEpoch && options.iepoch != 0) {
     throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
-                          " is not available with epoch 200; iepoch is allowed only with epoch 12");
+                          " is not available with epoch " + surrogate +
+                          "; iepoch is allowed only with epoch " + full);
   }
-  if (options.epoch == 12 && options.iepoch != 0 &&
-      (options.iepoch < 1 || options.iepoch > kEpochsPerRun)) {
+  if (options.epoch == kMaxEpochs && options.iepoch != 0 &&
+      (options.iepoch < 1 || options.iepoch > kMaxEpochs)) {
     throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
-                          " is out of range; allowed: 1..12");
+                          " is out of range; allowed: 1.." + full);
   }
   if (options.seed != 0) {
     benchmark_.seed_index(options.seed);  // throws for an unrecorded seed
@@ -60,7 +63,8 @@ void Session::check(const QueryOptions& options) const {
 }
 
 QueryResult Session::answer(const Config& config, const QueryOptions& options) {
-  if (options.epoch == 200) return QueryResult{benchmark_.avg_acc_200(config), std::nullopt};
+  if (options.epoch == kSurrogateEpoch)
+    return QueryResult{benchmark_.avg_acc_200(config), std::nullopt};
   const int iepoch = options.iepoch == 0 ? kEpochsPerRun : options.iepoch;
   switch (options_.seed_policy) {
     case SeedPolicy::fixed: {
@@ -95,7 +99,7 @@ QueryResult Session::evaluate(const Config& config, const QueryOptions& options)
 QueryResult Session::query(const Config& config, const QueryOptions& options) {
   check(options);
   const QueryResult result = answer(config, options);
-  if (options.epoch != 12) return result;
+  if (options.epoch != kMaxEpochs) return result;
   const double acc = result.accuracy;
   const double cost = *result.cost;
   acc_trans_.push_back(acc);

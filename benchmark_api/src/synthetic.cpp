@@ -1,6 +1,7 @@
 #include <nhb2/benchmark_api/synthetic.hpp>
 
 #include <nhb2/core/canonical.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/core/rng.hpp>
 
 #include <algorithm>
@@ -331,12 +332,6 @@ void generate_class(const Table& table, const Columns& out, int cls, bool no_pat
   }
 }
 
-std::string hex64(std::uint64_t value) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 }  // namespace
 
 Table make_synthetic_table(std::uint64_t seed) {
@@ -352,7 +347,7 @@ Table make_synthetic_table(std::uint64_t seed) {
   for (int c = 0; c < num_classes; ++c) {
     const auto rep = static_cast<std::uint64_t>(classes.representative(c));
     const std::uint64_t high = splitmix64(base ^ 0x6861736800000000ULL, rep);
-    class_hash[c] = "syn-" + hex64(high) + hex64(splitmix64(high, 1));
+    class_hash[c] = "syn-" + to_hex(high) + to_hex(splitmix64(high, 1));
   }
   for (int cell = 0; cell < kNumCells; ++cell) {
     const int c = classes.class_of(cell);

@@ -1,10 +1,10 @@
 #include <nhb2/benchmark_api/table.hpp>
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <new>
 
 #ifdef __linux__
@@ -15,23 +15,6 @@ namespace nhb2 {
 
 namespace {
 
-constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
-constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
-constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
-
-inline std::uint64_t rotate_left(std::uint64_t x, int r) {
-  return (x << r) | (x >> (64 - r));
-}
-inline std::uint64_t round_step(std::uint64_t accumulator, std::uint64_t input) {
-  accumulator += input * kPrime2;
-  return rotate_left(accumulator, 31) * kPrime1;
-}
-inline std::uint64_t load64(const unsigned char* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
 const char* const kStandardPerEpoch[] = {columns::kTrainAcc,  columns::kValidAcc,
                                          columns::kTestAcc,   columns::kTrainTime,
                                          columns::kValidTime, columns::kTestTime};
@@ -39,38 +22,6 @@ const char* const kStandardPerRun[] = {columns::kTotalTrainTime, columns::kTotal
                                        columns::kTotalTestTime};
 
 }  // namespace
-
-std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed) {
-  // Four independent lanes over 32-byte stripes (fast: several GB/s), then a tail and an
-  // avalanche. The byte order of the input is what is hashed; callers hash little-endian data.
-  const auto* p = static_cast<const unsigned char*>(data);
-  const unsigned char* const end = p + size;
-  std::uint64_t lanes[4] = {seed + kPrime1 + kPrime2, seed + kPrime2, seed, seed - kPrime1};
-  while (end - p >= 32) {
-    for (int lane = 0; lane < 4; ++lane)
-      lanes[lane] = round_step(lanes[lane], load64(p + 8 * lane));
-    p += 32;
-  }
-  std::uint64_t h = rotate_left(lanes[0], 1) + rotate_left(lanes[1], 7) +
-                    rotate_left(lanes[2], 12) + rotate_left(lanes[3], 18);
-  h += static_cast<std::uint64_t>(size);
-  while (end - p >= 8) {
-    h ^= round_step(0, load64(p));
-    h = rotate_left(h, 27) * kPrime1 + kPrime3;
-    p += 8;
-  }
-  while (p < end) {
-    h ^= (*p) * kPrime3;
-    h = rotate_left(h, 11) * kPrime1;
-    ++p;
-  }
-  h ^= h >> 33;
-  h *= kPrime2;
-  h ^= h >> 29;
-  h *= kPrime3;
-  h ^= h >> 32;
-  return h;
-}
 
 void* allocate_column_memory(std::size_t bytes) {
   constexpr std::size_t kHugePage = std::size_t{1} << 21;
@@ -88,7 +39,9 @@ void* allocate_column_memory(std::size_t bytes) {
   return pointer;
 }
 
-void free_column_memory(void* pointer) noexcept { std::free(pointer); }
+void free_column_memory(void* pointer) noexcept {
+  std::free(pointer);
+}
 
 const char* column_kind_name(ColumnKind kind) {
   switch (kind) {
@@ -183,19 +136,29 @@ void Table::validate() const {
 }
 
 std::string Table::checksum() const {
-  std::uint64_t h = hash_bytes(&num_classes_, sizeof num_classes_);
-  h = hash_bytes(seeds_.data(), seeds_.size() * sizeof(int), h);
-  h = hash_bytes(class_of_cell_.data(), sizeof class_of_cell_, h);
-  for (const auto& text : cell_hash_) h = hash_bytes(text.data(), text.size(), h + 1);
+  // The canonical byte layout of docs/data-format.md ("Table checksum"), little-endian, fed to
+  // XXH3-64 piece by piece (the columns are never copied).
+  Xxh3Stream hash;
+  const auto u32 = [&](std::uint32_t value) { hash.update(&value, sizeof value); };
+  const auto u64 = [&](std::uint64_t value) { hash.update(&value, sizeof value); };
+  const auto text = [&](const std::string& value) {
+    u32(static_cast<std::uint32_t>(value.size()));
+    hash.update(value.data(), value.size());
+  };
+  u32(static_cast<std::uint32_t>(num_classes_));
+  u32(static_cast<std::uint32_t>(seeds_.size()));
+  for (const int seed : seeds_) u32(static_cast<std::uint32_t>(static_cast<std::int32_t>(seed)));
+  hash.update(class_of_cell_.data(), sizeof class_of_cell_);
+  for (const auto& cell_hash : cell_hash_) text(cell_hash);
+  u32(static_cast<std::uint32_t>(columns_.size()));
   for (const auto& column : columns_) {
-    h = hash_bytes(column.name.data(), column.name.size(), h);
+    text(column.name);
     const auto kind = static_cast<std::uint8_t>(column.kind);
-    h = hash_bytes(&kind, 1, h);
-    h = hash_bytes(column.values.data(), column.values.size() * sizeof(double), h);
+    hash.update(&kind, 1);
+    u64(column.values.size());
+    hash.update(column.values.data(), column.values.size() * sizeof(double));
   }
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(h));
-  return buffer;
+  return to_hex(hash.digest());
 }
 
 }  // namespace nhb2

@@ -1,6 +1,7 @@
 #include <nhb2/core/params.hpp>
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/core/suggest.hpp>
 
 #include <cerrno>
@@ -11,19 +12,6 @@
 namespace nhb2 {
 
 namespace {
-
-std::string format_number(double value) {
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<long long>(value));
-  }
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
 
 bool parse_real(const std::string& text, double& value) {
   if (text.empty()) return false;
@@ -60,7 +48,7 @@ ParamSpec ParamSpec::real(std::string name, double default_value, double min_val
   ParamSpec spec;
   spec.name = std::move(name);
   spec.type = ParamType::real;
-  spec.default_value = format_number(default_value);
+  spec.default_value = format_double(default_value);
   spec.min_value = min_value;
   spec.max_value = max_value;
   spec.help = std::move(help);
@@ -105,8 +93,8 @@ std::string ParamSpec::allowed() const {
   switch (type) {
     case ParamType::integer:
     case ParamType::real:
-      return std::string(type_name()) + " in [" + format_number(min_value) + ", " +
-             format_number(max_value) + "]";
+      return std::string(type_name()) + " in [" + format_double(min_value) + ", " +
+             format_double(max_value) + "]";
     case ParamType::boolean:
       return "true or false";
     case ParamType::choice:
@@ -182,7 +170,7 @@ ParamValues resolve_params(const std::string& owner, const std::vector<ParamSpec
         if (!parse_real(text, number)) {
           throw ConfigError(where + " is not a number; allowed: " + spec.allowed());
         }
-        canonical = format_number(number);
+        canonical = format_double(number);
         break;
       case ParamType::boolean:
         if (text == "true" || text == "1" || text == "yes") {

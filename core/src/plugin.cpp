@@ -1,17 +1,12 @@
 #include <nhb2/core/plugin.hpp>
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 
 #include <dlfcn.h>
 
-#include <cinttypes>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <vector>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 namespace nhb2 {
 
@@ -28,26 +23,6 @@ std::string describe_manifest(std::uint32_t plugin_abi, const std::string& versi
 
 }  // namespace
 
-std::string file_checksum_hex(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError("cannot read '" + path + "'");
-  XXH3_state_t* state = XXH3_createState();
-  if (state == nullptr) throw std::bad_alloc();
-  XXH3_64bits_reset(state);
-  std::vector<char> buffer(1 << 16);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    XXH3_64bits_update(state, buffer.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  const bool failed = in.bad();
-  const XXH64_hash_t hash = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  if (failed) throw DataError("cannot read '" + path + "'");
-  char text[17];
-  std::snprintf(text, sizeof text, "%016" PRIx64, static_cast<std::uint64_t>(hash));
-  return text;
-}
-
 const PluginRecord& load_plugin(const std::string& path, Registry& registry) {
   const std::string what = "plug-in '" + path + "'";
   std::error_code ec;
@@ -62,7 +37,7 @@ const PluginRecord& load_plugin(const std::string& path, Registry& registry) {
   PluginRecord record;
   record.path = path;
   record.canonical_path = canonical;
-  record.checksum = file_checksum_hex(path);
+  record.checksum = to_hex(file_xxh3_64(path));
 
   // A path without a slash would make dlopen search the library path instead of this file.
   const std::string open_path = path.find('/') == std::string::npos ? "./" + path : path;

@@ -1,5 +1,6 @@
 #include <nhb2/experiments/driver.hpp>
 
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
 
 namespace nhb2 {
@@ -39,7 +40,8 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
     if (!space.contains(trial.config) || trial.epochs < 1 || trial.epochs > kMaxEpochs) {
       throw Error("the optimizer proposed an invalid trial: " + describe(trial.config) + " at " +
                   std::to_string(trial.epochs) +
-                  " epochs (allowed: a config of the search space, epochs 1..12)");
+                  " epochs (allowed: a config of the search space, epochs 1.." +
+                  std::to_string(kMaxEpochs) + ")");
     }
     QueryOptions query;
     query.iepoch = trial.epochs;

@@ -1,6 +1,8 @@
 #include <nhb2/experiments/plots.hpp>
 
-#include <nhb2/experiments/atomic_file.hpp>
+#include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 
 #include <fcntl.h>
@@ -11,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 extern char** environ;
@@ -141,9 +142,12 @@ std::string write_plots(const std::string& dir, const SweepData& data,
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  std::ifstream log_in(log_path);
-  std::stringstream log;
-  log << log_in.rdbuf();
+  std::string log;
+  try {
+    log = read_file(log_path);
+  } catch (const DataError&) {
+    // No log is no reason to drop the plots; it only leaves a failure unexplained.
+  }
   std::error_code ec;
   const bool rendered = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
                         std::filesystem::file_size(svg_temp, ec) > 0 &&
@@ -154,8 +158,7 @@ std::string write_plots(const std::string& dir, const SweepData& data,
       return "plots skipped: '" + gnuplot +
              "' was not found; install gnuplot (Debian: gnuplot-nox)";
     }
-    return "plots skipped: gnuplot failed" +
-           (log.str().empty() ? std::string() : ": " + first_line(log.str()));
+    return "plots skipped: gnuplot failed" + (log.empty() ? std::string() : ": " + first_line(log));
   }
   try {
     commit_atomic(svg_temp, svg);

@@ -1,7 +1,8 @@
 #include <nhb2/experiments/report.hpp>
 
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/experiments/aggregate.hpp>
-#include <nhb2/experiments/atomic_file.hpp>
 #include <nhb2/experiments/plots.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 
@@ -10,12 +11,6 @@
 namespace nhb2 {
 
 namespace {
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
 
 std::string p_value_text(double p) {
   char buffer[64];
@@ -120,12 +115,14 @@ std::string summary_md(const SweepData& data) {
   for (const SummaryRow& row : summary.rows) {
     out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
     for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
-      out += " " + fixed(row.test_acc_mean[e], 2) + " ± " + fixed(row.test_acc_std[e], 2) + " |";
+      out += " " + format_fixed(row.test_acc_mean[e], 2) + " ± " +
+             format_fixed(row.test_acc_std[e], 2) + " |";
     }
     for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
-      out += " " + fixed(row.average_rank[e], 2) + " |";
+      out += " " + format_fixed(row.average_rank[e], 2) + " |";
     }
-    out += " " + fixed(row.queries_mean, 1) + " | " + fixed(row.total_cost_mean, 0) + " |\n";
+    out += " " + format_fixed(row.queries_mean, 1) + " | " + format_fixed(row.total_cost_mean, 0) +
+           " |\n";
   }
   out +=
       "\nRanks: for each run index the optimizers are ranked by final test accuracy (1 = best, "

@@ -1,6 +1,9 @@
 #include <nhb2/experiments/sweep_config.hpp>
 
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/core/plugin.hpp>
 #include <nhb2/core/suggest.hpp>
 #include <nhb2/experiments/driver.hpp>
@@ -12,7 +15,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -195,15 +197,11 @@ YAML::Node load_yaml(const Reader& reader, const std::string& yaml_text) {
 }
 
 std::string read_config_text(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw ConfigError(path + ": the sweep config does not exist (or is not a file)");
+  try {
+    return read_file(path);
+  } catch (const DataError& e) {
+    throw ConfigError(std::string(e.what()) + " (the sweep config)");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) throw ConfigError(path + ": cannot read the sweep config");
-  return text.str();
 }
 
 SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std::size_t index,
@@ -288,13 +286,15 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     config.budget_seconds = reader.real(n, "budget");
     if (!(config.budget_seconds > 0.0) || config.budget_seconds > kMaxBudgetSeconds) {
       reader.fail(n, "budget",
-                  "must be a positive number of simulated seconds, at most 1e8, got " + n.Scalar());
+                  "must be a positive number of simulated seconds, at most " +
+                      format_double(kMaxBudgetSeconds) + ", got " + n.Scalar());
     }
   }
   if (const YAML::Node n = root["runs"]) {
     const long long runs = reader.integer(n, "runs");
     if (runs < 1 || runs > kMaxRuns) {
-      reader.fail(n, "runs", "must be an integer in [1, 1000000], got " + n.Scalar());
+      reader.fail(n, "runs",
+                  "must be an integer in [1, " + std::to_string(kMaxRuns) + "], got " + n.Scalar());
     }
     config.runs = static_cast<int>(runs);
   }
@@ -315,14 +315,16 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
   if (const YAML::Node n = root["report_epochs"]) {
     if (!n.IsSequence() || n.size() == 0) {
       reader.fail(n, "report_epochs",
-                  "expected a non-empty list drawn from [12, 200], got " + Reader::kind(n));
+                  "expected a non-empty list drawn from [" + std::to_string(kMaxEpochs) + ", " +
+                      std::to_string(kSurrogateEpoch) + "], got " + Reader::kind(n));
     }
     config.report_epochs.clear();
     for (std::size_t i = 0; i < n.size(); ++i) {
       const long long epoch = reader.integer(n[i], "report_epochs");
-      if (epoch != 12 && epoch != 200) {
+      if (epoch != kMaxEpochs && epoch != kSurrogateEpoch) {
         reader.fail(n[i], "report_epochs",
-                    "epoch " + n[i].Scalar() + " is not allowed; allowed: 12, 200");
+                    "epoch " + n[i].Scalar() + " is not allowed; allowed: " +
+                        std::to_string(kMaxEpochs) + ", " + std::to_string(kSurrogateEpoch));
       }
       for (int e : config.report_epochs) {
         if (e == epoch)
@@ -385,14 +387,6 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
 }
 
 }  // namespace
-
-std::string format_double(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
 
 SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& file_label,
                                const Registry& registry) {

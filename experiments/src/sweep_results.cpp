@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
+#include <nhb2/core/format.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 
 #include <charconv>
@@ -16,12 +19,6 @@
 namespace nhb2 {
 
 namespace {
-
-void append_double(std::string& out, double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
-}
 
 void append_config(std::string& out, const Config& config) {
   out += format_cellcode(config.cell());
@@ -188,14 +185,6 @@ RunRecord parse_run(RowParser& p, std::size_t num_epochs, std::size_t& num_queri
   return r;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot open (does the folder hold a finished sweep?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::vector<int> parse_int_list(const std::string& text) {
   std::vector<int> values;
   std::istringstream in(text);
@@ -321,7 +310,12 @@ RunRecord parse_checkpoint(const std::string& text, const std::vector<int>& repo
 SweepData read_sweep_results(const std::string& dir) {
   SweepData data;
   const std::string runs_path = dir + "/runs.csv";
-  const std::string runs_text = read_file(runs_path);
+  std::string runs_text;
+  try {
+    runs_text = read_file(runs_path);
+  } catch (const DataError& e) {
+    throw DataError(std::string(e.what()) + " (does the folder hold a finished sweep?)");
+  }
   std::map<std::string, std::string> meta;
   std::istringstream in(runs_text);
   std::string line;
@@ -358,7 +352,8 @@ SweepData read_sweep_results(const std::string& dir) {
       const auto& epochs = h.report_epochs;
       const bool epochs_ok =
           !epochs.empty() && epochs.size() <= 2 &&
-          std::all_of(epochs.begin(), epochs.end(), [](int e) { return e == 12 || e == 200; }) &&
+          std::all_of(epochs.begin(), epochs.end(),
+                      [](int e) { return e == kMaxEpochs || e == kSurrogateEpoch; }) &&
           (epochs.size() == 1 || epochs[0] != epochs[1]);
       if (!epochs_ok || h.labels.empty() || h.best_test_accs.size() != epochs.size() ||
           h.runs < 1 || h.curve_points < 2 || h.curve_points > 10000) {

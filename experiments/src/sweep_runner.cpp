@@ -1,17 +1,16 @@
 #include <nhb2/experiments/sweep_runner.hpp>
 
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/file_io.hpp>
 #include <nhb2/core/rng.hpp>
-#include <nhb2/experiments/atomic_file.hpp>
 #include <nhb2/experiments/driver.hpp>
 
 #include <algorithm>
 #include <array>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -32,7 +31,7 @@ class TestAccuracy {
     smallest_ = static_cast<int>(std::min_element(seeds.begin(), seeds.end()) - seeds.begin());
   }
   double operator()(const Config& config, int epoch) const {
-    if (epoch == 200) return benchmark_.avg_acc_200(config);
+    if (epoch == kSurrogateEpoch) return benchmark_.avg_acc_200(config);
     if (fixed_) return benchmark_.accuracy(config, Mode::test, kMaxEpochs, smallest_);
     // The same summation order as Session's mean policy.
     const int n = benchmark_.table().num_seeds();
@@ -46,13 +45,6 @@ class TestAccuracy {
   bool fixed_;
   int smallest_ = 0;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 RunRecord make_record(const SweepOptimizer& entry, int run, std::uint64_t seed,
                       const RunOutcome& outcome, const std::vector<int>& epochs,
@@ -104,7 +96,7 @@ void prepare_output(const SweepConfig& config, const Fingerprint& fingerprint,
                         "choose another folder (--out DIR)");
     }
     const std::string changes = describe_fingerprint_changes(
-        parse_fingerprint(read_text(fingerprint_path.string())), fingerprint);
+        parse_fingerprint(read_file(fingerprint_path.string())), fingerprint);
     if (!changes.empty()) {
       throw ConfigError("--resume refuses a changed config: the sweep in '" + config.output +
                         "' was started with different settings: " + changes +
@@ -200,7 +192,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
     std::error_code ec;
     if (options.resume && fs::exists(path, ec)) {
       try {
-        RunRecord record = parse_checkpoint(read_text(path), config.report_epochs);
+        RunRecord record = parse_checkpoint(read_file(path), config.report_epochs);
         if (record.label == entry.label && record.run == run &&
             record.run_seed == run_seed(config.master_seed, static_cast<std::uint64_t>(run))) {
           records[job] = std::move(record);

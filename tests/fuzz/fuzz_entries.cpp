@@ -128,6 +128,7 @@ void read_both(const std::string& path) {
 }
 
 constexpr std::size_t kHeaderSize = 56;  // docs/data-format.md
+constexpr std::size_t kOffsetVersion = 8;
 constexpr std::size_t kOffsetFileSize = 16;
 constexpr std::size_t kOffsetChecksum = 24;
 
@@ -165,7 +166,10 @@ void fuzz_nhb2_file(const std::uint8_t* data, std::size_t size) {
   // mutation almost always trips, into the metadata and directory parser.
   std::vector<std::uint8_t> patched(data, data + size);
   const std::uint64_t file_size = size;
-  const std::uint64_t checksum = hash_bytes(patched.data() + kHeaderSize, size - kHeaderSize);
+  std::uint32_t version = 0;
+  std::memcpy(&version, patched.data() + kOffsetVersion, sizeof version);
+  const std::uint64_t checksum =
+      nhb2_file_checksum(version, patched.data() + kHeaderSize, size - kHeaderSize);
   std::memcpy(patched.data() + kOffsetFileSize, &file_size, sizeof file_size);
   std::memcpy(patched.data() + kOffsetChecksum, &checksum, sizeof checksum);
   if (std::memcmp(patched.data(), data, kHeaderSize) == 0) return;

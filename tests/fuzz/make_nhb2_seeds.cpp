@@ -1,7 +1,8 @@
 // Writes the seed corpus of the nhb2_file fuzz target (tests/fuzz/corpus/nhb2_file/).
 // A real table file is ~88 MB, far too big to commit or to fuzz, so the seeds are the smallest
 // tables the format allows (1 or 2 classes, 1 seed: ~55-65 kB) plus prefixes of them; every
-// header, metadata and directory rule still applies to them.
+// header, metadata and directory rule still applies to them. The corpus also keeps v1_*.nhb2, the
+// same seeds written by the format-version-1 writer, so the legacy reader stays fuzzed too.
 // Usage: nhb2_make_fuzz_seeds OUTPUT_FOLDER   (target built on demand: EXCLUDE_FROM_ALL)
 
 #include <nhb2/benchmark_api/nhb2_file.hpp>

@@ -12,17 +12,25 @@
 //   any bytes, and never allocates more than the file's actual size justifies.
 // - The file checksum (stored in the header) guards the bytes of the file; it is not
 //   Table::checksum(), which hashes the table's content and is what results should cite.
+//   Version 2 stores XXH3-64 of every byte after the 56-byte header, so a user can check a file
+//   with `tail -c +57 FILE | xxhsum -H3`. Version 1 files (a legacy hash) are still read; every
+//   file written is version 2.
 // - Files are written on little-endian hosts only; a file with another byte order is refused.
 
 #include <nhb2/benchmark_api/table.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace nhb2 {
 
-constexpr std::uint32_t kNhb2FormatVersion = 1;
+// The version write_nhb2 writes; read_nhb2 also reads kLegacyNhb2FormatVersion.
+constexpr std::uint32_t kNhb2FormatVersion = 2;
+constexpr std::uint32_t kLegacyNhb2FormatVersion = 1;
+// Bytes before the checksummed part of a file.
+constexpr std::size_t kNhb2HeaderSize = 56;
 
 // One entry of the column directory; offsets are from the start of the file.
 struct Nhb2ColumnInfo {
@@ -54,6 +62,12 @@ void write_nhb2(const Table& table, const std::string& path);
 
 // Reads and fully checks a file written by write_nhb2 (checksum included).
 Table read_nhb2(const std::string& path);
+
+// The file checksum a file of format `version` stores for `size` bytes that follow its header
+// (file bytes [56, file_size)): XXH3-64 for version 2, the legacy block hash for version 1.
+// For tools and tests that build or repair files byte by byte.
+std::uint64_t nhb2_file_checksum(std::uint32_t version, const void* bytes_after_header,
+                                 std::size_t size);
 
 // Reads only the header, metadata and column directory, checking their structure but not the
 // checksum of the payloads; fast on any file size (for `nhb2 info`).

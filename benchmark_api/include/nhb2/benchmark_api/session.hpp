@@ -19,6 +19,7 @@
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/core/config.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/rng.hpp>
 
 #include <optional>
@@ -32,7 +33,7 @@ const char* seed_policy_name(SeedPolicy policy);
 SeedPolicy parse_seed_policy(const std::string& text);
 
 struct QueryOptions {
-  int epoch = 12;
+  int epoch = kMaxEpochs;
   Mode mode = Mode::valid;
   int iepoch = 0;  // 0: the same as epoch
   int seed = 0;    // 0: the session's seed (policy fixed only)
@@ -65,7 +66,7 @@ class Session {
 
   // The incumbent's accuracy at each epoch in `mode`, not logged. Throws Error when nothing was
   // queried yet.
-  Results results(const std::vector<int>& epochs = {12, 200}, Mode mode = Mode::test);
+  Results results(const std::vector<int>& epochs = {kMaxEpochs, kSurrogateEpoch}, Mode mode = Mode::test);
 
   void set_seed(int seed);  // throws InvalidArgument for an unrecorded seed
   int seed() const { return benchmark_.seeds()[seed_index_]; }

@@ -13,6 +13,7 @@
 
 #include <nhb2/core/cell.hpp>
 #include <nhb2/core/config.hpp>
+#include <nhb2/core/constants.hpp>
 
 #include <array>
 #include <cstddef>
@@ -22,7 +23,7 @@
 
 namespace nhb2 {
 
-constexpr int kEpochsPerRun = 12;
+constexpr int kEpochsPerRun = kMaxEpochs;
 constexpr std::array<int, 3> kReferenceSeeds = {222, 555, 888};
 
 enum class ColumnKind : std::uint8_t { per_epoch = 0, per_run = 1, per_config = 2 };
@@ -120,7 +121,8 @@ class Table {
   // standard columns present with the right sizes). Throws DataError saying what is wrong.
   void validate() const;
 
-  // 64-bit content hash of everything above except the source (hex, 16 digits).
+  // Content checksum of everything above except the source: XXH3-64 of the canonical byte layout
+  // specified in docs/data-format.md ("Table checksum"), as 16 lowercase hex digits.
   std::string checksum() const;
 
  private:
@@ -131,8 +133,5 @@ class Table {
   std::vector<Column> columns_;
   DataSource source_;
 };
-
-// Fast 64-bit hash of a byte range (used for checksums of tables and .nhb2 files).
-std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed = 0);
 
 }  // namespace nhb2

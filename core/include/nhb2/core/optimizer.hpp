@@ -16,14 +16,13 @@
 // before the budget (e.g. after a fixed number of iterations).
 
 #include <nhb2/core/config.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/core/search_space.hpp>
 
 #include <cstdint>
 
 namespace nhb2 {
-
-constexpr int kMaxEpochs = 12;
 
 struct Trial {
   Config config;

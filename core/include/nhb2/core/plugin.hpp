@@ -69,7 +69,4 @@ namespace nhb2 {
 // as a clash.
 const PluginRecord& load_plugin(const std::string& path, Registry& registry);
 
-// XXH3-64 of a file's bytes as 16 hex digits (what `xxhsum -H3 FILE` prints). Throws DataError.
-std::string file_checksum_hex(const std::string& path);
-
 }  // namespace nhb2

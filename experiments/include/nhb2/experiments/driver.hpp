@@ -11,6 +11,7 @@
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/session.hpp>
+#include <nhb2/core/constants.hpp>
 #include <nhb2/core/optimizer.hpp>
 #include <nhb2/core/search_space.hpp>
 
@@ -20,19 +21,12 @@
 
 namespace nhb2 {
 
-// Limits shared by every entry point (CLI, YAML). A budget of 1e8 s is twice the cost of training
-// every configuration of the table once, so nothing real is cut; beyond it a run can neither
-// finish in reasonable time nor hold its log in memory.
-constexpr double kMaxBudgetSeconds = 1e8;
-constexpr int kMaxRuns = 1'000'000;
-constexpr int kMaxJobs = 256;
-
 struct RunSpec {
   double budget_seconds = 20000.0;
   std::uint64_t run_seed = 0;
   SeedPolicy seed_policy = SeedPolicy::fixed;
   int seed = 0;  // fixed policy: the recorded seed to use (0: the smallest)
-  std::vector<int> report_epochs = {12, 200};
+  std::vector<int> report_epochs = {kMaxEpochs, kSurrogateEpoch};
   std::size_t max_queries = 10'000'000;  // a guard against optimizers that never spend budget
 };
 

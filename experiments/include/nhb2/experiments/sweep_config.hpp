@@ -50,7 +50,7 @@ struct SweepConfig {
   int runs = 10;
   std::uint64_t master_seed = 0;
   SeedPolicy seed_policy = SeedPolicy::fixed;
-  std::vector<int> report_epochs = {12, 200};
+  std::vector<int> report_epochs = {kMaxEpochs, kSurrogateEpoch};
   int curve_points = 100;
   std::vector<SweepPlugin> plugins;
   std::vector<SweepOptimizer> optimizers;
@@ -88,8 +88,5 @@ std::string describe_fingerprint_changes(const Fingerprint& before, const Finger
 // source, table checksum). load_sweep_config() accepts it back (provenance is informational).
 std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
                           const std::string& nhb2_version);
-
-// Shortest decimal text that reads back to the same double ("20000", "0.1").
-std::string format_double(double value);
 
 }  // namespace nhb2

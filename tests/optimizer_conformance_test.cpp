@@ -43,12 +43,12 @@ TEST_CASE("every optimizer proposes valid trials and respects the budget", "[con
       const RunOutcome outcome = checked_run(name, 11, budget);
       const Session& session = outcome.session;
       REQUIRE(session.num_queries() > 0);
-      for (int epochs : session.epochs_trans()) {
-        CHECK(epochs >= 1);
-        CHECK(epochs <= 12);
+      for (const LogRecord& record : session.log()) {
+        CHECK(record.epochs >= 1);
+        CHECK(record.epochs <= 12);
       }
       // The driver queries while total_cost < budget: only the last query may overshoot.
-      const auto& totals = session.total_cost_trans();
+      const std::vector<double> totals = session.total_cost_trans();
       if (outcome.stop_reason == StopReason::budget) CHECK(totals.back() >= budget);
       if (totals.size() >= 2) CHECK(totals[totals.size() - 2] < budget);
       CHECK(std::isfinite(outcome.results.final_accs.at(0)));

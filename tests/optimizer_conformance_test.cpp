@@ -237,9 +237,10 @@ TEST_CASE("the conformance kit names the check, optimizer, pending count and ste
   CHECK(epochs.failures[0].check == "epochs_in_range");
   CHECK(epochs.failures[0].pending == 1);
   CHECK(epochs.failures[0].step == 11);  // ask 6 after 5 asks and 5 tells
-  CHECK_THAT(epochs.failures[0].message(),
-             Catch::Contains("'epochs_in_range' failed for broken with 1 pending trial at step 11") &&
-                 Catch::Contains("13 epochs"));
+  CHECK_THAT(
+      epochs.failures[0].message(),
+      Catch::Contains("'epochs_in_range' failed for broken with 1 pending trial at step 11") &&
+          Catch::Contains("13 epochs"));
   CHECK(epochs.failures[3].pending == 4);
   CHECK(epochs.failures[6].pending == 16);
   CHECK(epochs.failures[6].step == 6);  // 16 asks are due before the first tell

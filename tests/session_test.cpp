@@ -152,8 +152,7 @@ TEST_CASE("the log records every 12-epoch query and a strictly better incumbent"
   CHECK(session.total_cost() == 422.0);
 }
 
-TEST_CASE("the log holds one record per 12-epoch query with the incumbent after it",
-          "[session]") {
+TEST_CASE("the log holds one record per 12-epoch query with the incumbent after it", "[session]") {
   Session session(small_benchmark());
   session.query(kEven);                          // 11.8, cost 130
   session.query(kOdd);                           // 21, cost 131

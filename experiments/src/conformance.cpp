@@ -28,7 +28,7 @@ bool same_trial(const Trial& a, const Trial& b) {
 }
 
 struct RunLog {
-  std::vector<Trial> asked;  // in ask order
+  std::vector<Trial> asked;    // in ask order
   std::vector<int> ask_steps;  // the step of each ask
   bool completed = false;      // no failure stopped the run
 };
@@ -43,7 +43,8 @@ class Runner {
     ++report_.runs;
     RunLog log;
     optimizer.reset(options_.space, make_rng(options_.seed));
-    Rng shuffle(splitmix64(options_.seed ^ kShuffleStreamSalt, static_cast<std::uint64_t>(pending)));
+    Rng shuffle(
+        splitmix64(options_.seed ^ kShuffleStreamSalt, static_cast<std::uint64_t>(pending)));
     std::vector<Trial> in_flight;
     int step = 0;
     int asks = 0;
@@ -81,8 +82,8 @@ class Runner {
                                           [&](const Trial& t) { return t.id == trial->id; });
         if (same_id != in_flight.end()) {
           fail("pending_ids_distinct", pending, step,
-               "ask() returned " + describe_trial(*trial) + " while " +
-                   describe_trial(*same_id) + " is still in flight");
+               "ask() returned " + describe_trial(*trial) + " while " + describe_trial(*same_id) +
+                   " is still in flight");
           return log;
         }
         in_flight.push_back(*trial);
@@ -126,7 +127,7 @@ class Runner {
       }
     }
     if (expected.asked.size() != actual.asked.size()) {
-      const int step = n < actual.ask_steps.size()   ? actual.ask_steps[n]
+      const int step = n < actual.ask_steps.size()     ? actual.ask_steps[n]
                        : n < expected.ask_steps.size() ? expected.ask_steps[n]
                                                        : 0;
       fail(check, pending, step,
@@ -168,8 +169,7 @@ std::string ConformanceReport::summary() const {
 }
 
 ConformanceReport check_conformance(const std::string& name, const OptimizerFactory& make,
-                                    const Objective& objective,
-                                    const ConformanceOptions& options) {
+                                    const Objective& objective, const ConformanceOptions& options) {
   if (options.evaluations < 1) {
     throw InvalidArgument("conformance: evaluations " + std::to_string(options.evaluations) +
                           " is not allowed; allowed: integer >= 1");
@@ -199,8 +199,7 @@ ConformanceReport check_conformance(const std::string& name, const OptimizerFact
 }
 
 ConformanceReport check_conformance(const std::string& name, const OptimizerFactory& make,
-                                    const Benchmark& benchmark,
-                                    const ConformanceOptions& options) {
+                                    const Benchmark& benchmark, const ConformanceOptions& options) {
   // evaluate() answers exactly as the driver's query() does, without growing a log.
   auto session = std::make_shared<Session>(benchmark);
   const Objective objective = [session](const Trial& trial) {

@@ -267,3 +267,29 @@ TEST_CASE("the conformance kit names the check, optimizer, pending count and ste
                         shared_benchmark()),
                     Catch::Contains("broken: 9 conformance checks failed"));
 }
+
+TEST_CASE("the conformance kit also runs on a callable objective", "[conformance][pending]") {
+  // A deterministic stand-in for training: accuracy from the config index, cost from the epochs.
+  long long evaluations = 0;
+  const Objective objective = [&evaluations](const Trial& trial) {
+    ++evaluations;
+    return Observation{static_cast<double>(trial.config.index() % 97), 10.0 * trial.epochs};
+  };
+  ConformanceOptions options;
+  options.pending_counts = {2, 7};
+  options.evaluations = 50;
+  const ConformanceReport report = check_conformance(
+      "bohb", [] { return builtin_optimizers().create("bohb", {}); }, objective, options);
+  INFO(report.summary());
+  CHECK(report.passed());
+  CHECK(report.runs == 6);
+  CHECK(report.asks == 6 * 50);
+  CHECK(report.tells == report.asks);
+  CHECK(evaluations == report.tells);
+  CHECK_THAT(report.summary(), Catch::Contains("bohb: all conformance checks passed (6 runs"));
+  options.pending_counts = {0};
+  CHECK_THROWS_WITH(
+      check_conformance(
+          "bohb", [] { return builtin_optimizers().create("bohb", {}); }, objective, options),
+      Catch::Contains("pending count 0"));
+}

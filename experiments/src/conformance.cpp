@@ -42,7 +42,12 @@ class Runner {
   RunLog run(Optimizer& optimizer, int pending) {
     ++report_.runs;
     RunLog log;
-    optimizer.reset(options_.space, make_rng(options_.seed));
+    try {
+      optimizer.reset(options_.space, make_rng(options_.seed));
+    } catch (const std::exception& error) {
+      fail("reset_succeeds", pending, 0, std::string("reset() threw: ") + error.what());
+      return log;
+    }
     Rng shuffle(
         splitmix64(options_.seed ^ kShuffleStreamSalt, static_cast<std::uint64_t>(pending)));
     std::vector<Trial> in_flight;

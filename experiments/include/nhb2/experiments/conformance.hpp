@@ -16,6 +16,7 @@
 // schedule); C on A's optimizer again after reset() with the same rng.
 //
 // The checks, by the name a failure carries:
+//   reset_succeeds        reset() does not throw (step 0)
 //   ask_succeeds          ask() returns (does not throw) whenever the kit asks
 //   trial_in_space        every asked config lies in the search space (space.contains)
 //   epochs_in_range       every asked fidelity is in 1..12
@@ -25,8 +26,8 @@
 //                         while the trials still in flight are told
 //   same_seed_same_trials run B asks exactly the trials of run A (configs, epochs and ids)
 //   reset_starts_fresh    run C asks exactly the trials of run A: reset() leaves nothing over
-// A run stops at its first failure (ask_succeeds .. finished_stays_true); the comparisons are made
-// only between runs that completed. Every failure names the check, the optimizer, the pending
+// A run stops at its first failure (reset_succeeds .. finished_stays_true); the comparisons are
+// made only between runs that completed. Every failure names the check, the optimizer, the pending
 // count and the step: the 1-based index of the ask() or tell() call in its run (asks and tells
 // counted together) at which the check failed, or the first ask that differs.
 // "Keeps working" means: `evaluations` asks (unless the optimizer finishes first) with every
@@ -34,8 +35,9 @@
 // it cannot be detected from inside the process.
 //
 // Observations come from a callable objective, which must be deterministic (the same trial gives
-// the same observation), or from a Benchmark: valid accuracy after trial.epochs epochs and its
-// cost, from a Session with the fixed seed policy, as the driver queries.
+// the same observation; an exception it throws is not caught), or from a Benchmark: valid accuracy
+// after trial.epochs epochs and its cost, from a Session with the fixed seed policy, as the driver
+// queries.
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/core/optimizer.hpp>
@@ -83,7 +85,8 @@ using OptimizerFactory = std::function<std::unique_ptr<Optimizer>()>;
 using Objective = std::function<Observation(const Trial&)>;
 
 // Runs every check on optimizers made by `make` (called once per fresh run, so twice per pending
-// count); `name` labels the report and the messages.
+// count); `name` labels the report and the messages. Throws InvalidArgument for evaluations < 1 or
+// a pending count < 1, and Error when `make` returns null; a failing check never throws.
 ConformanceReport check_conformance(const std::string& name, const OptimizerFactory& make,
                                     const Objective& objective,
                                     const ConformanceOptions& options = {});

@@ -4,14 +4,14 @@
 
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/algorithms/gp_bo.hpp>
-#include <nhb2/algorithms/gp_bo/acquisition.hpp>
-#include <nhb2/algorithms/gp_bo/encoding.hpp>
-#include <nhb2/algorithms/gp_bo/gp.hpp>
-#include <nhb2/algorithms/gp_bo/hyperparameter_fit.hpp>
-#include <nhb2/algorithms/gp_bo/kernel.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/experiments/driver.hpp>
+#include "gp_bo/acquisition.hpp"
+#include "gp_bo/encoding.hpp"
+#include "gp_bo/gp.hpp"
+#include "gp_bo/hyperparameter_fit.hpp"
+#include "gp_bo/kernel.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -218,7 +218,7 @@ TEST_CASE("gp_bo declares its parameters and refuses bad ones", "[gp_bo]") {
   CHECK_THROWS_AS(builtin_optimizers().create("gp_bo", {{"n_initial", "0"}}), ConfigError);
   GpBoOptions bad;
   bad.max_observations = 2;
-  CHECK_THROWS_AS(GpBo(bad), InvalidArgument);
+  CHECK_THROWS_AS(GpBo(bad), ConfigError);
 }
 
 TEST_CASE("gp_bo replays the same trajectory from the same seed", "[gp_bo]") {

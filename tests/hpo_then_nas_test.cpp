@@ -37,15 +37,15 @@ bool same_cell(const Config& a, const Config& b) {
 // Checks stage 2 after `stage1_queries` queries: lr/bs fixed to stage 1's incumbent, only edges
 // change, all at 12 epochs.
 void check_stage2(const Session& session, std::size_t stage1_queries) {
-  const auto& keys = session.key_trans();
-  REQUIRE(keys.size() > stage1_queries + 10);
-  const Config best1 = session.best_key_trans()[stage1_queries - 1];
+  const auto& log = session.log();
+  REQUIRE(log.size() > stage1_queries + 10);
+  const Config best1 = log[stage1_queries - 1].best_key;
   bool cells_vary = false;
-  for (std::size_t i = stage1_queries; i < keys.size(); ++i) {
-    CHECK(keys[i].lr_index() == best1.lr_index());
-    CHECK(keys[i].bs_index() == best1.bs_index());
-    CHECK(session.epochs_trans()[i] == 12);
-    cells_vary |= !same_cell(keys[i], keys[stage1_queries]);
+  for (std::size_t i = stage1_queries; i < log.size(); ++i) {
+    CHECK(log[i].key.lr_index() == best1.lr_index());
+    CHECK(log[i].key.bs_index() == best1.bs_index());
+    CHECK(log[i].epochs == 12);
+    cells_vary |= !same_cell(log[i].key, log[stage1_queries].key);
   }
   CHECK(cells_vary);
 }
@@ -62,8 +62,8 @@ TEST_CASE("rs_then_rea tunes lr/bs of one cell for 5,000 s, then evolves only th
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     const RunOutcome outcome = run("rs_then_rea", seed);
     const Session& session = outcome.session;
-    const auto& keys = session.key_trans();
-    const auto& totals = session.total_cost_trans();
+    const std::vector<Config> keys = session.key_trans();
+    const std::vector<double> totals = session.total_cost_trans();
     // Stage 1 queries while its cost is below 5,000 s.
     std::size_t stage1 = 0;
     while (stage1 < totals.size() && (stage1 == 0 || totals[stage1 - 1] < 5000.0)) ++stage1;
@@ -71,7 +71,7 @@ TEST_CASE("rs_then_rea tunes lr/bs of one cell for 5,000 s, then evolves only th
     bool hps_vary = false;
     for (std::size_t i = 0; i < stage1; ++i) {
       CHECK(same_cell(keys[i], keys[0]));
-      CHECK(session.epochs_trans()[i] == 12);
+      CHECK(session.log()[i].epochs == 12);
       hps_vary |= keys[i].hp_index() != keys[0].hp_index();
     }
     CHECK(hps_vary);
@@ -87,11 +87,11 @@ TEST_CASE("bohb_then_rea runs 4 hyperband iterations on one cell, then evolves o
   const std::size_t stage1 = 13 + 4 + 3 + 13;
   const std::vector<int> expected_epochs = {1,  1,  1,  1, 1, 1, 1, 1, 1, 4, 4, 4, 12, 4, 4, 4, 12,
                                             12, 12, 12, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4,  4, 4, 12};
-  const std::vector<int> epochs(session.epochs_trans().begin(),
-                                session.epochs_trans().begin() + stage1);
+  const std::vector<int> all_epochs = session.epochs_trans();
+  const std::vector<int> epochs(all_epochs.begin(), all_epochs.begin() + stage1);
   CHECK(epochs == expected_epochs);
   for (std::size_t i = 0; i < stage1; ++i) {
-    CHECK(same_cell(session.key_trans()[i], session.key_trans()[0]));
+    CHECK(same_cell(session.log()[i].key, session.log()[0].key));
   }
   check_stage2(session, stage1);
 }

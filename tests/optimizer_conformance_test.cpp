@@ -3,6 +3,7 @@
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/experiments/conformance.hpp>
 #include <nhb2/experiments/driver.hpp>
 
 #include <catch2/catch.hpp>
@@ -42,12 +43,12 @@ TEST_CASE("every optimizer proposes valid trials and respects the budget", "[con
       const RunOutcome outcome = checked_run(name, 11, budget);
       const Session& session = outcome.session;
       REQUIRE(session.num_queries() > 0);
-      for (int epochs : session.epochs_trans()) {
-        CHECK(epochs >= 1);
-        CHECK(epochs <= 12);
+      for (const LogRecord& record : session.log()) {
+        CHECK(record.epochs >= 1);
+        CHECK(record.epochs <= 12);
       }
       // The driver queries while total_cost < budget: only the last query may overshoot.
-      const auto& totals = session.total_cost_trans();
+      const std::vector<double> totals = session.total_cost_trans();
       if (outcome.stop_reason == StopReason::budget) CHECK(totals.back() >= budget);
       if (totals.size() >= 2) CHECK(totals[totals.size() - 2] < budget);
       CHECK(std::isfinite(outcome.results.final_accs.at(0)));
@@ -118,4 +119,177 @@ TEST_CASE("runs of different optimizers with the same run index share the oracle
   const RunOutcome first = run_optimizer(shared_benchmark(), *a, SearchSpace(), spec);
   const RunOutcome second = run_optimizer(shared_benchmark(), *a, SearchSpace(), spec);
   CHECK(first.session.acc_trans() == second.session.acc_trans());
+}
+
+// ---- Pending trials: the conformance kit (experiments/conformance.hpp) on every built-in ----
+
+namespace {
+
+// Non-default settings that change how each optimizer handles pending trials.
+const std::vector<std::pair<std::string, ParamAssignments>>& non_default_settings() {
+  static const std::vector<std::pair<std::string, ParamAssignments>> settings = {
+      {"local_search", {{"move", "best"}}},
+      {"regularized_evolution", {{"population_size", "5"}, {"sample_size", "5"}}},
+      {"reinforce", {{"learning_rate", "0.1"}, {"momentum", "0.5"}}},
+      {"bohb", {{"eta", "2"}, {"min_budget", "2"}, {"random_fraction", "0.3"}}},
+      {"bohb", {{"n_iterations", "3"}}},
+      {"gp_bo", {{"n_initial", "3"}, {"kernel", "rbf"}, {"n_candidates", "50"}}},
+      {"rs_then_rea", {{"hpo_budget", "300"}, {"population_size", "4"}}},
+      {"bohb_then_rea", {{"hpo_iterations", "1"}}},
+  };
+  return settings;
+}
+
+std::string label(const std::string& name, const ParamAssignments& params) {
+  std::string text = name;
+  for (const auto& [key, value] : params) text += " " + key + "=" + value;
+  return text;
+}
+
+ConformanceReport check_builtin(const std::string& name, const ParamAssignments& params) {
+  ConformanceOptions options;
+  options.seed = 21;
+  // gp_bo's asks cost far more than the others'; 120 evaluations still exercise its model
+  // with every pending count.
+  options.evaluations = name == "gp_bo" ? 120 : 300;
+  return check_conformance(
+      label(name, params), [&] { return builtin_optimizers().create(name, params); },
+      shared_benchmark(), options);
+}
+
+}  // namespace
+
+TEST_CASE("every built-in optimizer passes the conformance kit with default parameters",
+          "[conformance][pending]") {
+  for (const auto& name : builtin_optimizers().names()) {
+    SECTION(name) {
+      const ConformanceReport report = check_builtin(name, {});
+      INFO(report.summary());
+      CHECK(report.passed());
+      CHECK(report.runs == 9);
+      CHECK(report.asks == report.tells);
+    }
+  }
+}
+
+TEST_CASE("every built-in optimizer passes the conformance kit with non-default parameters",
+          "[conformance][pending]") {
+  for (const auto& [name, params] : non_default_settings()) {
+    SECTION(label(name, params)) {
+      const ConformanceReport report = check_builtin(name, params);
+      INFO(report.summary());
+      CHECK(report.passed());
+    }
+  }
+}
+
+namespace {
+
+// Deliberately broken optimizers: the kit must name what each breaks.
+class BrokenOptimizer : public Optimizer {
+ public:
+  enum class Flaw { epochs_13, in_order_tells_only, reset_keeps_ids, reused_ids };
+  explicit BrokenOptimizer(Flaw flaw) : flaw_(flaw) {}
+  void reset(const SearchSpace& space, Rng rng) override {
+    space_ = space;
+    rng_ = rng;
+    if (flaw_ != Flaw::reset_keeps_ids) next_id_ = 0;
+    next_tell_ = next_id_;
+  }
+  Trial ask() override {
+    const int epochs = flaw_ == Flaw::epochs_13 && next_id_ == 5 ? 13 : kMaxEpochs;
+    const std::uint64_t id = flaw_ == Flaw::reused_ids ? 7 : next_id_;
+    ++next_id_;
+    return Trial{space_.sample(rng_), epochs, id};
+  }
+  void tell(const Trial& trial, const Observation&) override {
+    if (flaw_ == Flaw::in_order_tells_only && trial.id != next_tell_) {
+      throw Error("expected trial " + std::to_string(next_tell_));
+    }
+    ++next_tell_;
+  }
+
+ private:
+  Flaw flaw_;
+  SearchSpace space_;
+  Rng rng_;
+  std::uint64_t next_id_ = 0;
+  std::uint64_t next_tell_ = 0;
+};
+
+ConformanceReport check_broken(BrokenOptimizer::Flaw flaw) {
+  ConformanceOptions options;
+  options.evaluations = 40;
+  return check_conformance(
+      "broken", [flaw] { return std::make_unique<BrokenOptimizer>(flaw); }, shared_benchmark(),
+      options);
+}
+
+}  // namespace
+
+TEST_CASE("the conformance kit names the check, optimizer, pending count and step that fail",
+          "[conformance][pending]") {
+  using Flaw = BrokenOptimizer::Flaw;
+  // Each of the three runs per pending count reports its own failure; failed runs are not
+  // compared.
+  const ConformanceReport epochs = check_broken(Flaw::epochs_13);
+  REQUIRE(epochs.failures.size() == 9);
+  CHECK(epochs.failures[0].check == "epochs_in_range");
+  CHECK(epochs.failures[0].pending == 1);
+  CHECK(epochs.failures[0].step == 11);  // ask 6 after 5 asks and 5 tells
+  CHECK_THAT(
+      epochs.failures[0].message(),
+      Catch::Contains("'epochs_in_range' failed for broken with 1 pending trial at step 11") &&
+          Catch::Contains("13 epochs"));
+  CHECK(epochs.failures[3].pending == 4);
+  CHECK(epochs.failures[6].pending == 16);
+  CHECK(epochs.failures[6].step == 6);  // 16 asks are due before the first tell
+
+  const ConformanceReport order = check_broken(Flaw::in_order_tells_only);
+  INFO(order.summary());
+  REQUIRE(order.failures.size() == 6);  // pending 1 tells in order and passes
+  CHECK(order.failures[0].check == "tell_accepted");
+  CHECK(order.failures[0].pending == 4);
+
+  const ConformanceReport reset = check_broken(Flaw::reset_keeps_ids);
+  REQUIRE(reset.failures.size() == 3);
+  CHECK(reset.failures[0].check == "reset_starts_fresh");
+  CHECK(reset.failures[0].step == 1);
+
+  const ConformanceReport ids = check_broken(Flaw::reused_ids);
+  REQUIRE(ids.failures.size() == 6);  // one trial in flight at a time cannot collide
+  CHECK(ids.failures[0].check == "pending_ids_distinct");
+  CHECK(ids.failures[0].pending == 4);
+  CHECK(ids.failures[0].step == 2);
+
+  CHECK_THROWS_WITH(require_conformance(
+                        "broken", [] { return std::make_unique<BrokenOptimizer>(Flaw::epochs_13); },
+                        shared_benchmark()),
+                    Catch::Contains("broken: 9 conformance checks failed"));
+}
+
+TEST_CASE("the conformance kit also runs on a callable objective", "[conformance][pending]") {
+  // A deterministic stand-in for training: accuracy from the config index, cost from the epochs.
+  long long evaluations = 0;
+  const Objective objective = [&evaluations](const Trial& trial) {
+    ++evaluations;
+    return Observation{static_cast<double>(trial.config.index() % 97), 10.0 * trial.epochs};
+  };
+  ConformanceOptions options;
+  options.pending_counts = {2, 7};
+  options.evaluations = 50;
+  const ConformanceReport report = check_conformance(
+      "bohb", [] { return builtin_optimizers().create("bohb", {}); }, objective, options);
+  INFO(report.summary());
+  CHECK(report.passed());
+  CHECK(report.runs == 6);
+  CHECK(report.asks == 6 * 50);
+  CHECK(report.tells == report.asks);
+  CHECK(evaluations == report.tells);
+  CHECK_THAT(report.summary(), Catch::Contains("bohb: all conformance checks passed (6 runs"));
+  options.pending_counts = {0};
+  CHECK_THROWS_WITH(
+      check_conformance(
+          "bohb", [] { return builtin_optimizers().create("bohb", {}); }, objective, options),
+      Catch::Contains("pending count 0"));
 }

@@ -152,6 +152,34 @@ TEST_CASE("the log records every 12-epoch query and a strictly better incumbent"
   CHECK(session.total_cost() == 422.0);
 }
 
+TEST_CASE("the log holds one record per 12-epoch query with the incumbent after it", "[session]") {
+  Session session(small_benchmark());
+  session.query(kEven);                          // 11.8, cost 130
+  session.query(kOdd);                           // 21, cost 131
+  session.query(kEven, at(12, Mode::valid, 3));  // 2.8, cost 30
+  session.query(kOdd, at(200));                  // epoch 200: not logged
+  const std::vector<LogRecord>& log = session.log();
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].key == kEven);
+  CHECK(log[0].epochs == 12);
+  CHECK(log[0].acc == 11.8);
+  CHECK(log[0].cost == 130.0);
+  CHECK(log[0].total_cost == 130.0);
+  CHECK(log[0].best_acc == 11.8);
+  CHECK(log[0].best_key == kEven);
+  CHECK(log[2].key == kEven);
+  CHECK(log[2].epochs == 3);
+  CHECK(log[2].acc == 2.8);
+  CHECK(log[2].cost == 30.0);
+  CHECK(log[2].total_cost == 291.0);
+  CHECK(log[2].best_acc == 21.0);
+  CHECK(log[2].best_key == kOdd);
+  CHECK(session.cost_trans() == std::vector<double>{130.0, 131.0, 30.0});
+  session.reset();
+  CHECK(session.log().empty());
+  CHECK(session.acc_trans().empty());
+}
+
 TEST_CASE("results give the incumbent's test accuracy at 12 and 200 epochs unlogged", "[session]") {
   Session session(small_benchmark());
   CHECK_THROWS_AS(session.results(), Error);

@@ -2,6 +2,8 @@
 
 #include <nhb2/core/error.hpp>
 
+#include "option_checks.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <numeric>
@@ -44,11 +46,23 @@ BracketPlan hyperband_bracket(int iteration, int eta, int min_budget, int max_bu
 }
 
 Bohb::Bohb(BohbOptions options) : options_(options) {
+  namespace check = option_checks;
+  // eta <= 1 or min_budget 0 would make the Hyperband plan loop forever: refuse them here.
+  check::integer_at_least("bohb", "eta", options_.eta, 2);
+  check::integer_in("bohb", "min_budget", options_.min_budget, 1, kMaxEpochs);
+  check::integer_in("bohb", "max_budget", options_.max_budget, 1, kMaxEpochs);
   if (options_.min_budget > options_.max_budget) {
     throw ConfigError("bohb: min_budget " + std::to_string(options_.min_budget) +
                       " exceeds max_budget " + std::to_string(options_.max_budget) +
                       "; min_budget must be <= max_budget");
   }
+  check::integer_at_least("bohb", "num_samples", options_.num_samples, 1);
+  check::real_in("bohb", "random_fraction", options_.random_fraction, 0.0, 1.0);
+  check::real_in("bohb", "bandwidth_factor", options_.bandwidth_factor, 1.0, 100.0);
+  check::real_in("bohb", "min_bandwidth", options_.min_bandwidth, 0.0, 1.0);
+  check::integer_in("bohb", "top_n_percent", options_.top_n_percent, 1, 99);
+  check::integer_at_least("bohb", "min_points_in_model", options_.min_points_in_model, 0);
+  check::integer_at_least("bohb", "n_iterations", options_.n_iterations, 0);
 }
 
 void Bohb::reset(const SearchSpace& space, Rng rng) {

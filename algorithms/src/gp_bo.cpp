@@ -1,17 +1,18 @@
 #include <nhb2/algorithms/gp_bo.hpp>
 
-#include <nhb2/algorithms/gp_bo/acquisition.hpp>
-#include <nhb2/algorithms/gp_bo/encoding.hpp>
-#include <nhb2/algorithms/gp_bo/gp.hpp>
-#include <nhb2/algorithms/gp_bo/hyperparameter_fit.hpp>
 #include <nhb2/core/error.hpp>
+#include "gp_bo/acquisition.hpp"
+#include "gp_bo/encoding.hpp"
+#include "gp_bo/gp.hpp"
+#include "gp_bo/hyperparameter_fit.hpp"
+
+#include "option_checks.hpp"
 
 #include <Eigen/Core>
 
 #include <algorithm>
 #include <map>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -26,15 +27,6 @@ constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many observations (chosen like the training set):
 // its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
 constexpr int kMaxHyperparameterFitPoints = 100;
-
-void check_range(const char* name, double value, double min_value, double max_value) {
-  if (!(value >= min_value && value <= max_value)) {
-    std::ostringstream message;
-    message << "gp_bo option " << name << " = " << value << " is outside [" << min_value << ", "
-            << max_value << "]";
-    throw InvalidArgument(message.str());
-  }
-}
 
 Eigen::MatrixXd encode_rows(const std::vector<Config>& configs) {
   // Row-major scratch so encode() can write one point contiguously.
@@ -152,11 +144,16 @@ struct GpBo::State {
 };
 
 GpBo::GpBo(GpBoOptions options) : options_(options), state_(std::make_unique<State>()) {
-  check_range("n_initial", options_.n_initial, 1, 100000);
-  check_range("n_candidates", options_.n_candidates, 1, 1000000);
-  check_range("xi", options_.xi, 0.0, 10.0);
-  check_range("refit_every", options_.refit_every, 1, 100000);
-  check_range("max_observations", options_.max_observations, 10, 100000);
+  namespace check = option_checks;
+  check::integer_in("gp_bo", "n_initial", options_.n_initial, 1, 100000);
+  check::integer_in("gp_bo", "n_candidates", options_.n_candidates, 1, 1000000);
+  if (options_.kernel != gp_bo::KernelType::matern52 && options_.kernel != gp_bo::KernelType::rbf) {
+    check::refuse("gp_bo", "kernel", std::to_string(static_cast<int>(options_.kernel)),
+                  "matern52 or rbf");
+  }
+  check::real_in("gp_bo", "xi", options_.xi, 0.0, 10.0);
+  check::integer_in("gp_bo", "refit_every", options_.refit_every, 1, 100000);
+  check::integer_in("gp_bo", "max_observations", options_.max_observations, 10, 100000);
 }
 
 GpBo::~GpBo() = default;

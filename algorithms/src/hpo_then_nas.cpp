@@ -2,12 +2,32 @@
 
 #include <nhb2/algorithms/random_search.hpp>
 #include <nhb2/algorithms/regularized_evolution.hpp>
+#include <nhb2/core/error.hpp>
+
+#include <string>
+
+#include "option_checks.hpp"
 
 namespace nhb2 {
 
 HpoThenNas::HpoThenNas(HpoThenNasOptions options) : options_(options) {
-  // Validates population_size / sample_size up front (throws ConfigError naming them).
-  RegularizedEvolution check(options_.population_size, options_.sample_size);
+  namespace check = option_checks;
+  const std::string name =
+      options_.method == HpoMethod::random_search ? "rs_then_rea" : "bohb_then_rea";
+  if (options_.method != HpoMethod::random_search && options_.method != HpoMethod::bohb) {
+    check::refuse("hpo_then_nas", "method", std::to_string(static_cast<int>(options_.method)),
+                  "random_search or bohb");
+  }
+  check::real_positive(name, "hpo_budget", options_.hpo_budget);
+  check::integer_at_least(name, "hpo_iterations", options_.hpo_iterations, 1);
+  check::integer_at_least(name, "num_samples", options_.num_samples, 1);
+  check::integer_at_least(name, "min_points_in_model", options_.min_points_in_model, 0);
+  // Stage 2's REA checks population_size and sample_size (ConfigError naming them); say whose.
+  try {
+    RegularizedEvolution stage2_check(options_.population_size, options_.sample_size);
+  } catch (const ConfigError& error) {
+    throw ConfigError(name + " stage 2: " + error.what());
+  }
 }
 
 void HpoThenNas::reset(const SearchSpace& space, Rng rng) {

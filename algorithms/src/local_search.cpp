@@ -1,6 +1,9 @@
 #include <nhb2/algorithms/local_search.hpp>
 
+#include <string>
 #include <utility>
+
+#include "option_checks.hpp"
 
 namespace nhb2 {
 
@@ -9,6 +12,13 @@ namespace {
 // almost exhausted and a repeat is acceptable).
 constexpr int kMaxRandomDraws = 10000;
 }  // namespace
+
+LocalSearch::LocalSearch(Move move) : move_(move) {
+  if (move != Move::first && move != Move::best) {
+    option_checks::refuse("local_search", "move", std::to_string(static_cast<int>(move)),
+                          "first or best");
+  }
+}
 
 void LocalSearch::reset(const SearchSpace& space, Rng rng) {
   space_ = space;

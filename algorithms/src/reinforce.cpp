@@ -2,6 +2,8 @@
 
 #include <nhb2/core/error.hpp>
 
+#include "option_checks.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -59,13 +61,10 @@ Reinforce::Reinforce(double learning_rate, double momentum)
       momentum_(momentum),
       logits_(kNumLogits, 0.0),
       adam_(kNumLogits, learning_rate) {
-  if (!(learning_rate > 0.0)) {
-    throw ConfigError("reinforce: learning_rate " + std::to_string(learning_rate) +
-                      " is not allowed; allowed: real > 0");
-  }
+  option_checks::real_positive("reinforce", "learning_rate", learning_rate);
   if (!(momentum >= 0.0 && momentum < 1.0)) {
-    throw ConfigError("reinforce: momentum " + std::to_string(momentum) +
-                      " is not allowed; allowed: real in [0, 1)");
+    option_checks::refuse("reinforce", "momentum", option_checks::number_text(momentum),
+                          "real in [0, 1)");
   }
 }
 

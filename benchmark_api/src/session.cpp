@@ -3,6 +3,7 @@
 #include <nhb2/core/error.hpp>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace nhb2 {
 
@@ -102,20 +103,50 @@ QueryResult Session::query(const Config& config, const QueryOptions& options) {
   if (options.epoch != kMaxEpochs) return result;
   const double acc = result.accuracy;
   const double cost = *result.cost;
-  acc_trans_.push_back(acc);
-  key_trans_.push_back(config);
-  epochs_trans_.push_back(options.iepoch == 0 ? kEpochsPerRun : options.iepoch);
-  cost_trans_.push_back(cost);
   total_cost_ += cost;
-  total_cost_trans_.push_back(total_cost_);
   if (!best_key_ || best_acc_ < acc) {
     best_acc_ = acc;
     best_cost_ = cost;
     best_key_ = config;
   }
-  best_acc_trans_.push_back(best_acc_);
-  best_key_trans_.push_back(*best_key_);
+  log_.push_back(LogRecord{config, options.iepoch == 0 ? kEpochsPerRun : options.iepoch, acc, cost,
+                           total_cost_, best_acc_, *best_key_});
   return result;
+}
+
+namespace {
+
+// One field of every record, in log order.
+template <typename Field>
+auto field_view(const std::vector<LogRecord>& log, Field field) {
+  std::vector<std::decay_t<decltype(log.front().*field)>> values;
+  values.reserve(log.size());
+  for (const LogRecord& record : log) values.push_back(record.*field);
+  return values;
+}
+
+}  // namespace
+
+std::vector<double> Session::acc_trans() const {
+  return field_view(log_, &LogRecord::acc);
+}
+std::vector<Config> Session::key_trans() const {
+  return field_view(log_, &LogRecord::key);
+}
+std::vector<int> Session::epochs_trans() const {
+  return field_view(log_, &LogRecord::epochs);
+}
+std::vector<double> Session::cost_trans() const {
+  return field_view(log_, &LogRecord::cost);
+}
+std::vector<double> Session::total_cost_trans() const {
+  return field_view(log_, &LogRecord::total_cost);
+}
+std::vector<double> Session::best_acc_trans() const {
+  return field_view(log_, &LogRecord::best_acc);
+}
+std::vector<Config> Session::best_key_trans() const {
+  return field_view(log_, &LogRecord::best_key);
 }
 
 Results Session::results(const std::vector<int>& epochs, Mode mode) {
@@ -136,13 +167,7 @@ void Session::reset() {
   best_acc_ = -1.0;
   best_cost_ = 0.0;
   best_key_.reset();
-  acc_trans_.clear();
-  key_trans_.clear();
-  epochs_trans_.clear();
-  cost_trans_.clear();
-  total_cost_trans_.clear();
-  best_acc_trans_.clear();
-  best_key_trans_.clear();
+  log_.clear();
 }
 
 }  // namespace nhb2

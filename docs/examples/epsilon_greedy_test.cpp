@@ -3,6 +3,7 @@
 #include "epsilon_greedy.hpp"
 
 #include <nhb2/benchmark_api/synthetic.hpp>
+#include <nhb2/experiments/conformance.hpp>
 #include <nhb2/experiments/driver.hpp>
 
 #include <catch2/catch.hpp>
@@ -29,6 +30,14 @@ TEST_CASE("epsilon_greedy runs within the budget and replays from its seed", "[e
   CHECK(first.session.key_trans() == second.session.key_trans());
   CHECK_THROWS_WITH(registry.create("epsilon_greedy", {{"epsilon", "2"}}),
                     Catch::Contains("out of range"));
+}
+
+TEST_CASE("epsilon_greedy passes the conformance kit with pending trials", "[example]") {
+  const ConformanceReport report = check_conformance(
+      "epsilon_greedy", [] { return std::make_unique<EpsilonGreedy>(0.1, 12); },
+      Benchmark::synthetic(kDefaultSyntheticSeed));
+  INFO(report.summary());
+  CHECK(report.passed());
 }
 
 TEST_CASE("the guide shows the example's code exactly", "[example]") {

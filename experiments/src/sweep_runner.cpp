@@ -63,13 +63,14 @@ RunRecord make_record(const SweepOptimizer& entry, int run, std::uint64_t seed,
   std::array<double, kMaxReportEpochs> incumbent_accs{};
   for (std::size_t i = 0; i < s.num_queries(); ++i) {
     QueryRecord& q = r.queries[i];
-    q.config = s.key_trans()[i];
-    q.epochs = s.epochs_trans()[i];
-    q.valid_acc = s.acc_trans()[i];
-    q.cost = s.cost_trans()[i];
-    q.total_cost = s.total_cost_trans()[i];
-    q.incumbent = s.best_key_trans()[i];
-    q.incumbent_valid_acc = s.best_acc_trans()[i];
+    const LogRecord& logged = s.log()[i];
+    q.config = logged.key;
+    q.epochs = logged.epochs;
+    q.valid_acc = logged.acc;
+    q.cost = logged.cost;
+    q.total_cost = logged.total_cost;
+    q.incumbent = logged.best_key;
+    q.incumbent_valid_acc = logged.best_acc;
     if (i == 0 || q.incumbent != r.queries[i - 1].incumbent) {
       for (std::size_t e = 0; e < epochs.size(); ++e) {
         incumbent_accs[e] = test_accuracy(q.incumbent, epochs[e]);

@@ -1,4 +1,4 @@
-#include <nhb2/algorithms/gp_bo/acquisition.hpp>
+#include "gp_bo/acquisition.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include <nhb2/algorithms/gp_bo/encoding.hpp>
+#include "gp_bo/encoding.hpp"
 
 #include <cmath>
 

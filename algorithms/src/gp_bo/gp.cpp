@@ -1,4 +1,4 @@
-#include <nhb2/algorithms/gp_bo/gp.hpp>
+#include "gp_bo/gp.hpp"
 
 #include <algorithm>
 #include <cassert>

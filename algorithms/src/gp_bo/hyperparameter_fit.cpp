@@ -1,4 +1,4 @@
-#include <nhb2/algorithms/gp_bo/hyperparameter_fit.hpp>
+#include "gp_bo/hyperparameter_fit.hpp"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include <nhb2/algorithms/gp_bo/kernel.hpp>
+#include "gp_bo/kernel.hpp"
 
 #include <nhb2/core/error.hpp>
 

@@ -75,7 +75,10 @@ BracketPlan hyperband_bracket(int iteration, int eta, int min_budget, int max_bu
 
 class Bohb : public Optimizer {
  public:
-  // Throws ConfigError when min_budget > max_budget (naming both).
+  // Throws ConfigError naming the option, its value and what is allowed when: eta < 2;
+  // min_budget or max_budget outside 1..12; min_budget > max_budget; num_samples < 1;
+  // random_fraction or min_bandwidth outside [0, 1]; bandwidth_factor outside [1, 100];
+  // top_n_percent outside 1..99; min_points_in_model or n_iterations < 0.
   explicit Bohb(BohbOptions options = {});
 
   void reset(const SearchSpace& space, Rng rng) override;

@@ -38,7 +38,8 @@ struct GpBoOptions {
 
 class GpBo : public Optimizer {
  public:
-  // Throws InvalidArgument when an option is out of the range info() declares.
+  // Throws ConfigError naming the option, its value and the allowed range when an option is
+  // outside the range info() declares (or kernel is not a KernelType).
   explicit GpBo(GpBoOptions options = {});
   ~GpBo() override;
   GpBo(GpBo&&) noexcept;

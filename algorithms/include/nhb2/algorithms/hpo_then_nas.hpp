@@ -46,6 +46,10 @@ struct HpoThenNasOptions {
 
 class HpoThenNas : public Optimizer {
  public:
+  // Throws ConfigError naming the option, its value and what is allowed when: method is not a
+  // HpoMethod; hpo_budget is not a finite real > 0; hpo_iterations or num_samples < 1;
+  // min_points_in_model < 0; population_size < 2, sample_size < 1 or > population_size.
+  // Every option is checked whatever the method (defaults are valid).
   explicit HpoThenNas(HpoThenNasOptions options);
 
   void reset(const SearchSpace& space, Rng rng) override;

@@ -33,7 +33,8 @@ class LocalSearch : public Optimizer {
  public:
   enum class Move { first, best };
 
-  explicit LocalSearch(Move move = Move::first) : move_(move) {}
+  // Throws ConfigError when move is not one of the Move values.
+  explicit LocalSearch(Move move = Move::first);
 
   void reset(const SearchSpace& space, Rng rng) override;
   Trial ask() override;

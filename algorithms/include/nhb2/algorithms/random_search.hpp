@@ -1,6 +1,9 @@
 #pragma once
 // Random search (Bergstra & Bengio, JMLR 2012): every trial is a uniform sample of the space,
 // trained for the full 12 epochs.
+//
+// Pending trials: ask() never depends on results, so any number may be in flight and tell()s
+// may come in any order (they are ignored).
 
 #include <nhb2/core/optimizer.hpp>
 #include <nhb2/core/registry.hpp>

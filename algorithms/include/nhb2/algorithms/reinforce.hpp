@@ -48,7 +48,8 @@ class Reinforce : public Optimizer {
 
   static constexpr int kNumLogits = 6 * 4 + 8 + 6;  // 38
 
-  // Throws ConfigError for learning_rate <= 0 or momentum outside [0, 1).
+  // Throws ConfigError (naming the option, its value and what is allowed) for a learning_rate
+  // that is not a finite real > 0 or a momentum outside [0, 1).
   explicit Reinforce(double learning_rate = 0.01, double momentum = 0.9);
 
   void reset(const SearchSpace& space, Rng rng) override;

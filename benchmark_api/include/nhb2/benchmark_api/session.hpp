@@ -5,9 +5,11 @@
 // query(config, {epoch, mode, iepoch, seed}) → {accuracy, cost}
 //   epoch ∈ {12, 200}; mode ∈ {train, valid, test}; iepoch ∈ 1..12 and only with epoch 12
 //   (0 means "= epoch"); seed = a recorded seed for this query only (0 means the session's).
-//   Epoch 12: every query is logged: acc_trans, key_trans, epochs_trans, total_cost_trans; the
-//   incumbent is replaced when there is none yet or best_acc < acc (strict), and best_acc_trans /
-//   best_key_trans record it after each query.
+//   Epoch 12: every query appends one LogRecord to log(): the config, its fidelity, accuracy,
+//   cost and the running total cost; the incumbent is replaced when there is none yet or
+//   best_acc < acc (strict), and the record holds the incumbent after that query. The reference
+//   API's parallel lists (acc_trans, key_trans, total_cost_trans, best_acc_trans,
+//   best_key_trans, ...) are views derived from log(), built on each call.
 //   Epoch 200: accuracy = avg_acc_200 whatever the mode; no cost; not logged.
 //   Invalid arguments throw InvalidArgument naming the value and the allowed ones; nothing is
 //   logged for them.
@@ -50,6 +52,17 @@ struct SessionOptions {
   std::uint64_t rng_seed = 0;  // the stream of the sampled policy
 };
 
+// One logged (epoch 12) query, as the reference API's *_trans lists hold it.
+struct LogRecord {
+  Config key;               // the queried config
+  int epochs = 12;          // its fidelity (iepoch)
+  double acc = 0.0;         // the accuracy answered, in the query's mode
+  double cost = 0.0;        // the seconds it cost
+  double total_cost = 0.0;  // the run's summed cost after it
+  double best_acc = 0.0;    // the incumbent's accuracy after it
+  Config best_key;          // the incumbent after it
+};
+
 struct Results {
   std::vector<int> epochs;
   std::vector<double> final_accs;  // the incumbent's accuracy at each epoch
@@ -75,20 +88,24 @@ class Session {
   void reset();
 
   const Benchmark& benchmark() const { return benchmark_; }
-  std::size_t num_queries() const { return acc_trans_.size(); }
+  std::size_t num_queries() const { return log_.size(); }
   double total_cost() const { return total_cost_; }
   bool has_incumbent() const { return best_key_.has_value(); }
   double best_acc() const { return best_acc_; }
   double best_cost() const { return best_cost_; }
   const std::optional<Config>& best_key() const { return best_key_; }
 
-  const std::vector<double>& acc_trans() const { return acc_trans_; }
-  const std::vector<Config>& key_trans() const { return key_trans_; }
-  const std::vector<int>& epochs_trans() const { return epochs_trans_; }
-  const std::vector<double>& cost_trans() const { return cost_trans_; }
-  const std::vector<double>& total_cost_trans() const { return total_cost_trans_; }
-  const std::vector<double>& best_acc_trans() const { return best_acc_trans_; }
-  const std::vector<Config>& best_key_trans() const { return best_key_trans_; }
+  // Every logged query, in order. Loop over this; the views below copy.
+  const std::vector<LogRecord>& log() const { return log_; }
+
+  // The reference API's names, one field of log() each (a new vector per call).
+  std::vector<double> acc_trans() const;
+  std::vector<Config> key_trans() const;
+  std::vector<int> epochs_trans() const;
+  std::vector<double> cost_trans() const;
+  std::vector<double> total_cost_trans() const;
+  std::vector<double> best_acc_trans() const;
+  std::vector<Config> best_key_trans() const;
 
  private:
   void check(const QueryOptions& options) const;
@@ -103,13 +120,7 @@ class Session {
   double best_acc_ = -1.0;
   double best_cost_ = 0.0;
   std::optional<Config> best_key_;
-  std::vector<double> acc_trans_;
-  std::vector<Config> key_trans_;
-  std::vector<int> epochs_trans_;
-  std::vector<double> cost_trans_;
-  std::vector<double> total_cost_trans_;
-  std::vector<double> best_acc_trans_;
-  std::vector<Config> best_key_trans_;
+  std::vector<LogRecord> log_;
 };
 
 }  // namespace nhb2

@@ -8,7 +8,7 @@
 // of the standardised targets, the gradient w.r.t. GpHyperparameters::pack() (all in log space).
 // Points are the rows of x; every x passed later must have as many columns.
 
-#include <nhb2/algorithms/gp_bo/kernel.hpp>
+#include "gp_bo/kernel.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>

@@ -7,8 +7,8 @@
 // uniformly in the bounds from rng. It returns the best θ evaluated (the start included), so the
 // result never has a lower likelihood than the start. Deterministic given rng's state.
 
-#include <nhb2/algorithms/gp_bo/gp.hpp>
 #include <nhb2/core/rng.hpp>
+#include "gp_bo/gp.hpp"
 
 #include <Eigen/Core>
 

@@ -7,6 +7,7 @@ int run_cells(const std::vector<std::string>& args);
 int run_query(const std::vector<std::string>& args);
 int run_run(const std::vector<std::string>& args);
 int run_list(const std::vector<std::string>& args);
+int run_conformance(const std::vector<std::string>& args);
 int run_synth(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
@@ -20,6 +21,8 @@ const std::vector<Command>& commands() {
       {"query", "look up one configuration's accuracy and cost", run_query},
       {"run", "run an optimizer for N runs and summarise the results", run_run},
       {"list", "list the optimizers with their parameters", run_list},
+      {"conformance", "check optimizers (e.g. a plug-in's) against the ask/tell contract",
+       run_conformance},
       {"synth", "write the synthetic benchmark to a .nhb2 file", run_synth},
       {"sweep", "run a YAML-configured comparison of optimizers (curves, table, plots)", run_sweep},
       {"report", "recompute a sweep's curves, summary and plots from its CSVs", run_report},

@@ -19,7 +19,7 @@ void print_usage(std::ostream& out) {
          "commands:\n";
   for (const auto& command : nhb2::cli::commands()) {
     std::string name = command.name;
-    name.resize(10, ' ');
+    name.resize(13, ' ');
     out << "  " << name << command.summary << "\n";
   }
   out << "\nEvery command reads the built-in synthetic benchmark unless --data FILE (or\n"

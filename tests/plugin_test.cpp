@@ -213,3 +213,25 @@ TEST_CASE("a sweep's plug-in errors name the key; a throwing plug-in leaves othe
   CHECK_FALSE(fs::exists(out + "/runs/plugin_faulty/2.csv"));
   CHECK_FALSE(fs::exists(out + "/runs.csv"));
 }
+
+TEST_CASE("nhb2 conformance checks a plug-in's optimizers and fails on a broken one",
+          "[plugin][cli]") {
+  const auto good = run_cli("conformance --plugin " + q(plugin("test_plugin")) +
+                            " --optimizer plugin_random --evaluations 60 --pending 1 --pending 8");
+  CHECK(good.exit_code == 0);
+  CHECK_THAT(good.out, Contains("plugin_random: all conformance checks passed"));
+  CHECK_THAT(good.out, Contains("(plug-in '" + plugin("test_plugin") + "')"));
+
+  const auto bad = run_cli("conformance --plugin " + q(plugin("test_plugin")) +
+                           " --evaluations 60 --param fail_on_run=0");
+  CHECK(bad.exit_code == 2);  // fail_on_run is not a parameter of plugin_random
+  CHECK_THAT(bad.err, Contains("fail_on_run"));
+
+  const auto faulty = run_cli("conformance --plugin " + q(plugin("test_plugin")) +
+                              " --optimizer plugin_faulty --param fail_on_run=0 --evaluations 60");
+  CHECK(faulty.exit_code == 1);
+  CHECK_THAT(faulty.out,
+             Contains("conformance check 'ask_succeeds' failed for plugin_faulty with 1 pending "
+                      "trial at step 7: ask() threw: plugin_faulty fails on purpose"));
+  CHECK_THAT(faulty.err, Contains("1 of 1 optimizer(s) failed a check"));
+}

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 using namespace nhb2;
 
@@ -49,8 +50,18 @@ TEST_CASE("the guide shows the example's code exactly", "[example]") {
   };
   const std::string guide = read("docs/adding-an-optimizer.md");
   REQUIRE_FALSE(guide.empty());
-  for (const char* file : {"docs/examples/epsilon_greedy.hpp", "docs/examples/epsilon_greedy.cpp"}) {
+  const std::pair<const char*, const char*> files[] = {
+      {"docs/examples/epsilon_greedy.hpp", "cpp"},
+      {"docs/examples/epsilon_greedy.cpp", "cpp"},
+      {"docs/examples/epsilon_greedy_test.cpp", "cpp"},
+      {"docs/examples/epsilon_greedy_plugin.cpp", "cpp"},
+      {"docs/examples/epsilon_greedy_conformance.cpp", "cpp"},
+      {"docs/examples/CMakeLists.txt", "cmake"},
+      {"docs/examples/compare.yaml", "yaml"}};
+  for (const auto& [file, language] : files) {
     INFO(file);
-    CHECK(guide.find("```cpp\n" + read(file) + "```") != std::string::npos);
+    const std::string text = read(file);
+    REQUIRE_FALSE(text.empty());
+    CHECK(guide.find("```" + std::string(language) + "\n" + text + "```") != std::string::npos);
   }
 }

@@ -1,6 +1,6 @@
 // Hostile and broken input files: every one must be refused with nhb2::DataError, quickly and
-// without a large allocation, and without running anything (DESIGN §8). The table of cases is in
-// docs/robustness.md.
+// without a large allocation, and without running anything. The guarantees and the table of cases
+// are in docs/robustness.md.
 //
 // Each case runs in a forked child whose address space is capped (RLIMIT_AS: its current size
 // + 1 GB), so a reader that tried to allocate what a crafted length declares would die there

@@ -1,4 +1,5 @@
-// The contract of DESIGN §5, checked for every registered optimizer.
+// The optimizer contract (core/include/nhb2/core/optimizer.hpp, docs/adding-an-optimizer.md),
+// checked for every registered optimizer.
 
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>

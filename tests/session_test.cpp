@@ -1,4 +1,6 @@
-// The query semantics of DESIGN §4, checked with exact values on a small hand-made table.
+// The query semantics (README, "The search space and the query semantics";
+// benchmark_api/include/nhb2/benchmark_api/session.hpp), checked with exact values on a small
+// hand-made table.
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/session.hpp>

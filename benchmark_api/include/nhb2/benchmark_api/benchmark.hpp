@@ -2,8 +2,8 @@
 // The benchmark oracle: an immutable, thread-safe view of one Table.
 //
 // A Benchmark has no mutable state; copies share the table. Queries here are pure look-ups with
-// the exact semantics of the reference API (DESIGN §4); logging, incumbents and budgets belong
-// to a Session (session.hpp).
+// the exact semantics of the reference API (README, "The search space and the query semantics");
+// logging, incumbents and budgets belong to a Session (session.hpp).
 //
 //   accuracy(config, mode, iepoch, seed_index)  {mode}_acc_{iepoch-1} of (class, lr, bs, seed)
 //   cost(config, mode, iepoch, seed_index)      iepoch = 12: train → total_train_time,

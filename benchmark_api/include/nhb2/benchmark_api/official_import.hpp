@@ -1,5 +1,5 @@
 #pragma once
-// Import of the authors' NAS-HPO-Bench-II files (DESIGN §3) into a Table.
+// Import of the authors' NAS-HPO-Bench-II files (docs/import-export.md) into a Table.
 //
 // import_official(dir) reads dir/bench12.pkl, dir/cellinfo.pkl and dir/avgaccs200.pkl with the
 // restricted pickle reader (nothing in them is ever executed) in the reference API's layout:

@@ -1,6 +1,6 @@
 #pragma once
 // One optimisation run against a Benchmark: the query log, the incumbent and the results,
-// with the semantics of the reference API (DESIGN §4).
+// with the semantics of the reference API (README, "The search space and the query semantics").
 //
 // query(config, {epoch, mode, iepoch, seed}) → {accuracy, cost}
 //   epoch ∈ {12, 200}; mode ∈ {train, valid, test}; iepoch ∈ 1..12 and only with epoch 12

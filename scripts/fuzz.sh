@@ -24,10 +24,8 @@ if [ -z "${CXX:-}" ]; then
     fi
   done
 fi
-CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B build-fuzz \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  -DNHB2_SANITIZE=address,undefined,fuzzer-no-link -DNHB2_FUZZ=ON -DNHB2_BUILD_PERF=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+CC=${CC:-clang} CXX=${CXX:-clang++} cmake --preset fuzz
+cmake --build --preset fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 status=0
 for target in "${targets[@]}"; do

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cmake --preset tsan >/dev/null
+cmake --preset tsan
 cmake --build --preset tsan -j"$(nproc)"
 
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}

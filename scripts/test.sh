@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds and runs the whole test suite with CTest.
+# Installs dependencies, builds (scripts/build.sh, preset NHB2_PRESET, default "release") and runs
+# the whole test suite with CTest. Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+ctest --preset "${NHB2_PRESET:-release}" -j"$(nproc)" "$@"

@@ -14,29 +14,6 @@
 
 namespace nhb2::cli {
 
-namespace {
-
-// Runs one run; an exception names the optimizer, its origin and the run. A plug-in's own
-// exception (not an nhb2::Error) is reported as bad input, not as an internal error.
-template <typename Function>
-RunOutcome run_with_context(const Registry& registry, const std::string& name, int run,
-                            Function function) {
-  const std::string context = "optimizer '" + name + "' (" + registry.describe_origin(name) +
-                              ") run " + std::to_string(run);
-  try {
-    return function();
-  } catch (const Error& e) {
-    throw Error(context + ": " + e.what());
-  } catch (const std::bad_alloc&) {
-    throw;
-  } catch (const std::exception& e) {
-    if (registry.origin(name).empty()) throw;
-    throw Error(context + ": exception: " + e.what());
-  }
-}
-
-}  // namespace
-
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()(
@@ -79,7 +56,7 @@ int run_run(const std::vector<std::string>& args) {
     }
   }
   const Registry registry = load_registry(vm);
-  std::unique_ptr<Optimizer> optimizer = registry.create(name, params);  // validates params
+  registry.create(name, params);  // the name and parameters are valid before anything runs
   RunSpec spec;
   spec.budget_seconds = budget;
   spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
@@ -115,9 +92,8 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<double> valid, test12, test200, trials, costs;
   for (int run = 0; run < runs; ++run) {
     spec.run_seed = run_seed(master_seed, static_cast<std::uint64_t>(run));
-    const RunOutcome outcome = run_with_context(registry, name, run, [&] {
-      return run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
-    });
+    const RunOutcome outcome =
+        run_registered(benchmark, registry, name, params, SearchSpace(), spec, run);
     const Session& session = outcome.session;
     const Config& best = *session.best_key();
     valid.push_back(session.best_acc());

@@ -53,7 +53,7 @@ TEST_CASE("regularized_evolution refuses bad population and sample sizes", "[opt
              Contains("sample_size 6") && Contains("population_size 5"));
 }
 
-TEST_CASE("reinforce refuses a non-positive learning rate and a momentum outside [0, 1)",
+TEST_CASE("reinforce refuses a non-positive learning rate and a momentum outside 0 <= m < 1",
           "[options]") {
   CHECK_THAT(refusal([] { Reinforce(0.0, 0.9); }),
              Contains("reinforce: learning_rate 0") && Contains("finite real > 0"));

@@ -107,7 +107,7 @@ TEST_CASE("load_plugin refuses each kind of bad plug-in and leaves the registry 
   }
 }
 
-TEST_CASE("nhb2 list and nhb2 run load plug-ins; bad plug-ins exit 2", "[plugin][cli]") {
+TEST_CASE("nhb2 list and nhb2 run load plug-ins, bad plug-ins exit 2", "[plugin][cli]") {
   const auto list = run_cli("list --plugin " + q(plugin("test_plugin")));
   REQUIRE(list.exit_code == 0);
   CHECK_THAT(list.out, Contains("random_search"));
@@ -176,7 +176,7 @@ TEST_CASE("a sweep runs a plug-in's optimizer next to a built-in and records the
   CHECK(read_text(out + "/runs.csv") == runs);
 }
 
-TEST_CASE("a sweep's plug-in errors name the key; a throwing plug-in leaves other runs saved",
+TEST_CASE("a sweep's plug-in errors name the key, a throwing plug-in leaves other runs saved",
           "[plugin][sweep]") {
   TempDir dir;
   const auto missing =
@@ -201,16 +201,18 @@ TEST_CASE("a sweep's plug-in errors name the key; a throwing plug-in leaves othe
       "sweep " +
       q(write_file(
           dir.file("c.yaml"),
-          sweep_config(plugin("test_plugin"), out,
-                       "  - optimizer: plugin_faulty\n    params: {fail_on_run: 2}\n", 4))) +
+          sweep_config(
+              plugin("test_plugin"), out,
+              "  - optimizer: plugin_faulty\n    label: faulty\n    params: {fail_on_run: 2}\n",
+              4))) +
       " --quiet --jobs 1");
   CHECK(faulty.exit_code == 2);
-  CHECK_THAT(faulty.err,
-             Contains("plugin_faulty run 2 (optimizer 'plugin_faulty', plug-in '" +
-                      plugin("test_plugin") + "'): exception: plugin_faulty fails on purpose"));
-  CHECK(fs::exists(out + "/runs/plugin_faulty/0.csv"));
-  CHECK(fs::exists(out + "/runs/plugin_faulty/1.csv"));
-  CHECK_FALSE(fs::exists(out + "/runs/plugin_faulty/2.csv"));
+  CHECK_THAT(faulty.err, Contains("nhb2: error: faulty: optimizer 'plugin_faulty' (plug-in '" +
+                                  plugin("test_plugin") +
+                                  "') run 2: exception: plugin_faulty fails on purpose"));
+  CHECK(fs::exists(out + "/runs/faulty/0.csv"));
+  CHECK(fs::exists(out + "/runs/faulty/1.csv"));
+  CHECK_FALSE(fs::exists(out + "/runs/faulty/2.csv"));
   CHECK_FALSE(fs::exists(out + "/runs.csv"));
 }
 

@@ -55,4 +55,25 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
   return outcome;
 }
 
+RunOutcome run_registered(const Benchmark& benchmark, const Registry& registry,
+                          const std::string& name, const ParamAssignments& params,
+                          const SearchSpace& space, const RunSpec& spec, int run) {
+  const std::string context = "optimizer '" + name + "' (" + registry.describe_origin(name) +
+                              ") run " + std::to_string(run) + ": ";
+  try {
+    std::unique_ptr<Optimizer> optimizer = registry.create(name, params);
+    return run_optimizer(benchmark, *optimizer, space, spec);
+  } catch (const Error& e) {
+    throw Error(context + e.what());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (registry.origin(name).empty()) throw;
+    throw Error(context + "exception: " + e.what());
+  } catch (...) {
+    if (registry.origin(name).empty()) throw;
+    throw Error(context + "an exception that is not a std::exception");
+  }
+}
+
 }  // namespace nhb2

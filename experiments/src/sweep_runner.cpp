@@ -228,13 +228,13 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
       const int run = static_cast<int>(job % num_runs);
       try {
         const std::uint64_t seed = run_seed(config.master_seed, static_cast<std::uint64_t>(run));
-        std::unique_ptr<Optimizer> optimizer = registry.create(entry.optimizer, entry.params);
         RunSpec spec;
         spec.budget_seconds = config.budget_seconds;
         spec.run_seed = seed;
         spec.seed_policy = config.seed_policy;
         spec.report_epochs = config.report_epochs;
-        const RunOutcome outcome = run_optimizer(benchmark, *optimizer, SearchSpace(), spec);
+        const RunOutcome outcome = run_registered(benchmark, registry, entry.optimizer,
+                                                  entry.params, SearchSpace(), spec, run);
         RunRecord record =
             make_record(entry, run, seed, outcome, config.report_epochs, test_accuracy);
         write_file_atomic(config.output + "/" + checkpoint_path(entry.label, run),
@@ -247,26 +247,14 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!error) {
-          const std::string& origin = registry.origin(entry.optimizer);
-          const std::string context = entry.label + " run " + std::to_string(run) +
-                                      " (optimizer '" + entry.optimizer + "', " +
-                                      registry.describe_origin(entry.optimizer) + "): ";
+          // Run failures already name the optimizer, its origin and the run (driver.hpp).
+          const std::string label = entry.label == entry.optimizer ? "" : entry.label + ": ";
           try {
             throw;
           } catch (const Error& e) {
-            error = std::make_exception_ptr(Error(context + e.what()));
-          } catch (const std::bad_alloc&) {
-            error = std::current_exception();
-          } catch (const std::exception& e) {
-            // A plug-in's own exception is bad input to nhb2, not an nhb2 bug.
-            if (origin.empty()) {
-              error = std::current_exception();
-            } else {
-              error = std::make_exception_ptr(Error(context + "exception: " + e.what()));
-            }
+            error = std::make_exception_ptr(Error(label + e.what()));
           } catch (...) {
-            error = std::make_exception_ptr(
-                Error(context + "an exception that is not a std::exception"));
+            error = std::current_exception();
           }
         }
         failed = true;

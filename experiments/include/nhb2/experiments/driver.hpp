@@ -13,6 +13,8 @@
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/constants.hpp>
 #include <nhb2/core/optimizer.hpp>
+#include <nhb2/core/params.hpp>
+#include <nhb2/core/registry.hpp>
 #include <nhb2/core/search_space.hpp>
 
 #include <cstdint>
@@ -42,5 +44,16 @@ struct RunOutcome {
 // Throws Error when the optimizer proposes an invalid trial (naming it) or never queries.
 RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const SearchSpace& space,
                          const RunSpec& spec);
+
+// Run number `run` of the optimizer `name` of `registry`: a fresh instance made with `params`
+// (resolved against its declaration), then run_optimizer(). Every failure names its source:
+// an Error (bad parameters, an invalid trial) is rethrown as
+//   Error("optimizer 'NAME' (built-in|plug-in 'PATH') run R: MESSAGE"),
+// and so is any other std::exception thrown by a plug-in's code ("... run R: exception: WHAT"),
+// which is bad input to nhb2 rather than a bug in it. A built-in's non-Error exception and
+// std::bad_alloc propagate unchanged.
+RunOutcome run_registered(const Benchmark& benchmark, const Registry& registry,
+                          const std::string& name, const ParamAssignments& params,
+                          const SearchSpace& space, const RunSpec& spec, int run);
 
 }  // namespace nhb2

@@ -1,13 +1,13 @@
-// Speed of the oracle: queries, generating the synthetic table, opening a .nhb2 file, and whole
-// random-search runs. Run: build/perf/benchmark_api_benchmark (see docs/performance.md).
+// Speed of the oracle: queries, generating the synthetic table and opening a .nhb2 file (whole
+// optimizer runs: optimizers_benchmark.cpp). Run: build/perf/benchmark_api_benchmark (see
+// docs/performance.md).
 
-#include <nhb2/algorithms/random_search.hpp>
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/rng.hpp>
-#include <nhb2/experiments/driver.hpp>
+#include <nhb2/core/search_space.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -105,23 +105,6 @@ void BM_OpenNhb2File(benchmark::State& state) {
   std::filesystem::remove(path);
 }
 BENCHMARK(BM_OpenNhb2File)->Unit(benchmark::kMillisecond);
-
-// 500 random-search runs at the reference budget of 20,000 s, one thread.
-void BM_RandomSearch500Runs(benchmark::State& state) {
-  const Benchmark& benchmark = synthetic_benchmark();
-  RandomSearch optimizer;
-  RunSpec spec;
-  spec.budget_seconds = 20000.0;
-  for (auto _ : state) {
-    std::size_t queries = 0;
-    for (int run = 0; run < 500; ++run) {
-      spec.run_seed = run_seed(0, static_cast<std::uint64_t>(run));
-      queries += run_optimizer(benchmark, optimizer, SearchSpace(), spec).session.num_queries();
-    }
-    state.counters["queries"] = static_cast<double>(queries);
-  }
-}
-BENCHMARK(BM_RandomSearch500Runs)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -98,23 +98,38 @@ void HpoThenNas::tell(const Trial& trial, const Observation& observation) {
   }
 }
 
+namespace {
+
+// The stage-2 REA parameters, declared once for both two-stage optimizers: `stage1` followed by
+// them.
+std::vector<ParamSpec> with_rea_stage(std::vector<ParamSpec> stage1) {
+  const HpoThenNasOptions d;
+  stage1.push_back(ParamSpec::integer("population_size", d.population_size, 2, 100000,
+                                      "REA members kept alive in stage 2"));
+  stage1.push_back(ParamSpec::integer("sample_size", d.sample_size, 1, 100000,
+                                      "REA tournament size in stage 2 (<= population_size)"));
+  return stage1;
+}
+
+void read_rea_stage(const ParamValues& values, HpoThenNasOptions& o) {
+  o.population_size = static_cast<int>(values.get_int("population_size"));
+  o.sample_size = static_cast<int>(values.get_int("sample_size"));
+}
+
+}  // namespace
+
 OptimizerInfo HpoThenNas::rs_then_rea_info() {
   const HpoThenNasOptions d;
   return OptimizerInfo{
       "rs_then_rea",
       "random cell; random search over lr/bs for hpo_budget s; then REA over the edges",
-      {ParamSpec::real("hpo_budget", d.hpo_budget, 1.0, 1e9,
-                       "seconds of stage-1 random search over lr and batch size"),
-       ParamSpec::integer("population_size", d.population_size, 2, 100000,
-                          "REA members kept alive in stage 2"),
-       ParamSpec::integer("sample_size", d.sample_size, 1, 100000,
-                          "REA tournament size in stage 2 (<= population_size)")},
+      with_rea_stage({ParamSpec::real("hpo_budget", d.hpo_budget, 1.0, 1e9,
+                                      "seconds of stage-1 random search over lr and batch size")}),
       [](const ParamValues& values) {
         HpoThenNasOptions o;
         o.method = HpoMethod::random_search;
         o.hpo_budget = values.get_real("hpo_budget");
-        o.population_size = static_cast<int>(values.get_int("population_size"));
-        o.sample_size = static_cast<int>(values.get_int("sample_size"));
+        read_rea_stage(values, o);
         return std::make_unique<HpoThenNas>(o);
       }};
 }
@@ -124,24 +139,20 @@ OptimizerInfo HpoThenNas::bohb_then_rea_info() {
   return OptimizerInfo{
       "bohb_then_rea",
       "random cell; BOHB over lr/bs for hpo_iterations iterations; then REA over the edges",
-      {ParamSpec::integer("hpo_iterations", d.hpo_iterations, 1, 1000000,
-                          "Hyperband iterations of stage-1 BOHB over lr and batch size"),
-       ParamSpec::integer("num_samples", d.num_samples, 1, 100000,
-                          "stage-1 BOHB candidates per model-based config (reference: 5)"),
-       ParamSpec::integer("min_points_in_model", d.min_points_in_model, 0, 100000,
-                          "stage-1 BOHB observations before a model (reference: 4)"),
-       ParamSpec::integer("population_size", d.population_size, 2, 100000,
-                          "REA members kept alive in stage 2"),
-       ParamSpec::integer("sample_size", d.sample_size, 1, 100000,
-                          "REA tournament size in stage 2 (<= population_size)")},
+      with_rea_stage(
+          {ParamSpec::integer("hpo_iterations", d.hpo_iterations, 1, 1000000,
+                              "Hyperband iterations of stage-1 BOHB over lr and batch size"),
+           ParamSpec::integer("num_samples", d.num_samples, 1, 100000,
+                              "stage-1 BOHB candidates per model-based config (reference: 5)"),
+           ParamSpec::integer("min_points_in_model", d.min_points_in_model, 0, 100000,
+                              "stage-1 BOHB observations before a model (reference: 4)")}),
       [](const ParamValues& values) {
         HpoThenNasOptions o;
         o.method = HpoMethod::bohb;
         o.hpo_iterations = static_cast<int>(values.get_int("hpo_iterations"));
         o.num_samples = static_cast<int>(values.get_int("num_samples"));
         o.min_points_in_model = static_cast<int>(values.get_int("min_points_in_model"));
-        o.population_size = static_cast<int>(values.get_int("population_size"));
-        o.sample_size = static_cast<int>(values.get_int("sample_size"));
+        read_rea_stage(values, o);
         return std::make_unique<HpoThenNas>(o);
       }};
 }

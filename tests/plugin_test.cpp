@@ -138,7 +138,12 @@ TEST_CASE("nhb2 run names the plug-in, the optimizer and the run when a plug-in 
                          " --optimizer plugin_faulty --param fail_on_run=1 --runs 3 --budget 2000");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("optimizer 'plugin_faulty' (plug-in '" + plugin("test_plugin") +
-                             "') run 1: exception: plugin_faulty fails on purpose"));
+                             "') run 1: exception: plugin_faulty fails on purpose in ask()"));
+  const auto in_tell = run_cli("run --plugin " + q(plugin("test_plugin")) +
+                               " --optimizer plugin_faulty --param fail_on_run=0 --param "
+                               "throw_in=tell --runs 3 --budget 2000");
+  CHECK(in_tell.exit_code == 2);
+  CHECK_THAT(in_tell.err, Contains("run 0: exception: plugin_faulty fails on purpose in tell()"));
 }
 
 TEST_CASE("a sweep runs a plug-in's optimizer next to a built-in and records the plug-in",
@@ -209,7 +214,7 @@ TEST_CASE("a sweep's plug-in errors name the key, a throwing plug-in leaves othe
   CHECK(faulty.exit_code == 2);
   CHECK_THAT(faulty.err, Contains("nhb2: error: faulty: optimizer 'plugin_faulty' (plug-in '" +
                                   plugin("test_plugin") +
-                                  "') run 2: exception: plugin_faulty fails on purpose"));
+                                  "') run 2: exception: plugin_faulty fails on purpose in ask()"));
   CHECK(fs::exists(out + "/runs/faulty/0.csv"));
   CHECK(fs::exists(out + "/runs/faulty/1.csv"));
   CHECK_FALSE(fs::exists(out + "/runs/faulty/2.csv"));
@@ -234,6 +239,6 @@ TEST_CASE("nhb2 conformance checks a plug-in's optimizers and fails on a broken 
   CHECK(faulty.exit_code == 1);
   CHECK_THAT(faulty.out,
              Contains("conformance check 'ask_succeeds' failed for plugin_faulty with 1 pending "
-                      "trial at step 7: ask() threw: plugin_faulty fails on purpose"));
+                      "trial at step 7: ask() threw: plugin_faulty fails on purpose in ask()"));
   CHECK_THAT(faulty.err, Contains("1 of 1 optimizer(s) failed a check"));
 }

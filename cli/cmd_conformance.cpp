@@ -17,15 +17,14 @@ int run_conformance(const std::vector<std::string>& args) {
   options.add_options()(
       "optimizer", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
       "optimizer to check, repeatable (default: every optimizer of the --plugin files, or "
-      "every built-in without --plugin)")(
-      "param", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-      "optimizer parameter, repeatable; applies to every checked optimizer")(
-      "evaluations", po::value<int>()->default_value(300)->value_name("N"),
-      "asks per run and pending count")(
+      "every built-in without --plugin)")("evaluations",
+                                          po::value<int>()->default_value(300)->value_name("N"),
+                                          "asks per run and pending count")(
       "pending", po::value<std::vector<int>>()->multitoken()->value_name("P..."),
       "pending counts (default: 1 4 16)")(
       "seed", po::value<std::uint64_t>()->default_value(1)->value_name("S"),
       "seed of the optimizer's rng and of the shuffled tell order");
+  add_param_options(options);
   add_plugin_options(options);
   add_data_options(options);
   po::variables_map vm;
@@ -45,12 +44,7 @@ int run_conformance(const std::vector<std::string>& args) {
   } else {
     names = registry.names();
   }
-  ParamAssignments params;
-  if (vm.count("param")) {
-    for (const auto& text : vm["param"].as<std::vector<std::string>>()) {
-      params.push_back(parse_assignment(text));
-    }
-  }
+  const ParamAssignments params = given_params(vm);
   ConformanceOptions kit;
   kit.evaluations = vm["evaluations"].as<int>();
   kit.seed = vm["seed"].as<std::uint64_t>();

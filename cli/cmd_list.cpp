@@ -19,7 +19,7 @@ Json bound_json(const ParamSpec& spec, double bound) {
   return nullptr;
 }
 
-Json optimizer_json(const OptimizerInfo& info) {
+Json optimizer_json(const OptimizerInfo& info, const Json& origin) {
   Json params = Json::array();
   for (const auto& spec : info.params) {
     params.push_back(
@@ -32,7 +32,7 @@ Json optimizer_json(const OptimizerInfo& info) {
          {"allowed", spec.allowed()},
          {"help", spec.help}});
   }
-  return {{"name", info.name}, {"summary", info.summary}, {"params", params}};
+  return {{"name", info.name}, {"summary", info.summary}, {"origin", origin}, {"params", params}};
 }
 
 }  // namespace
@@ -47,10 +47,7 @@ int run_list(const std::vector<std::string>& args) {
   if (json_requested(vm)) {
     Json optimizers = Json::array();
     for (const auto& info : registry.all()) {
-      Json entry = optimizer_json(info);
-      entry["origin"] =
-          registry.origin(info.name).empty() ? Json("built-in") : Json(registry.origin(info.name));
-      optimizers.push_back(entry);
+      optimizers.push_back(optimizer_json(info, origin_json(registry, info.name)));
     }
     print_json({{"optimizers", optimizers}});
     return 0;

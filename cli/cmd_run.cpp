@@ -19,8 +19,6 @@ int run_run(const std::vector<std::string>& args) {
   options.add_options()(
       "optimizer", po::value<std::string>()->default_value("random_search")->value_name("NAME"),
       "optimizer to run (see 'nhb2 list')")(
-      "param", po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
-      "optimizer parameter, repeatable (see 'nhb2 list')")(
       "budget", po::value<double>()->default_value(20000.0)->value_name("SECONDS"),
       "simulated train+valid seconds per run (a run queries while its cost is below this)")(
       "runs", po::value<int>()->default_value(10)->value_name("N"), "number of runs")(
@@ -30,6 +28,7 @@ int run_run(const std::vector<std::string>& args) {
       "training seed per query: fixed (222), mean (over seeds) or sampled")(
       "quiet,q", "print only the summary, not one line per run (text output only)");
   add_data_options(options);
+  add_param_options(options);
   add_plugin_options(options);
   add_json_option(options);
   po::variables_map vm;
@@ -49,12 +48,7 @@ int run_run(const std::vector<std::string>& args) {
                           std::to_string(kMaxRuns) + "]");
   }
   const std::string name = vm["optimizer"].as<std::string>();
-  ParamAssignments params;
-  if (vm.count("param")) {
-    for (const auto& text : vm["param"].as<std::vector<std::string>>()) {
-      params.push_back(parse_assignment(text));
-    }
-  }
+  const ParamAssignments params = given_params(vm);
   const Registry registry = load_registry(vm);
   registry.create(name, params);  // the name and parameters are valid before anything runs
   RunSpec spec;
@@ -70,8 +64,7 @@ int run_run(const std::vector<std::string>& args) {
     document["data"] = data_json(benchmark, vm);
     Json& settings = document["settings"];
     settings["optimizer"] = name;
-    settings["origin"] =
-        registry.origin(name).empty() ? Json("built-in") : Json(registry.origin(name));
+    settings["origin"] = origin_json(registry, name);
     settings["params"] = params_json(registry.find(name), params);
     settings["budget_seconds"] = budget;
     settings["runs"] = runs;

@@ -44,6 +44,22 @@ Benchmark load_benchmark(const po::variables_map& vm) {
   return Benchmark::synthetic(seed);
 }
 
+void add_param_options(po::options_description& options) {
+  options.add_options()("param",
+                        po::value<std::vector<std::string>>()->composing()->value_name("K=V"),
+                        "optimizer parameter, repeatable (see 'nhb2 list')");
+}
+
+ParamAssignments given_params(const po::variables_map& vm) {
+  ParamAssignments params;
+  if (vm.count("param")) {
+    for (const auto& text : vm["param"].as<std::vector<std::string>>()) {
+      params.push_back(parse_assignment(text));
+    }
+  }
+  return params;
+}
+
 void add_plugin_options(po::options_description& options) {
   options.add_options()(
       "plugin", po::value<std::vector<std::string>>()->composing()->value_name("PATH.so"),

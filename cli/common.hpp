@@ -33,6 +33,10 @@ std::string data_file(const po::variables_map& vm);
 // The benchmark the options name: the .nhb2 file, else NHB2_DATA, else the synthetic default.
 Benchmark load_benchmark(const po::variables_map& vm);
 
+// --param K=V, repeatable, and the assignments given.
+void add_param_options(po::options_description& options);
+ParamAssignments given_params(const po::variables_map& vm);
+
 // --plugin PATH.so, repeatable.
 void add_plugin_options(po::options_description& options);
 // The built-in optimizers plus every --plugin, loaded in the order given.

@@ -61,6 +61,11 @@ Json params_json(const OptimizerInfo& info, const ParamAssignments& given) {
   return object;
 }
 
+Json origin_json(const Registry& registry, const std::string& name) {
+  const std::string& origin = registry.origin(name);
+  return origin.empty() ? Json("built-in") : Json(origin);
+}
+
 Json mean_std_json(const std::vector<double>& values) {
   return {{"mean", mean(values)}, {"std", sample_std(values)}};
 }

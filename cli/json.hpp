@@ -35,6 +35,8 @@ Json config_json(const Config& config);
 Json param_value_json(const ParamSpec& spec, const std::string& text);
 // {name: value} of every parameter of the optimizer, defaults filled in, as the run resolves them.
 Json params_json(const OptimizerInfo& info, const ParamAssignments& given);
+// "built-in" or the path of the plug-in that defines the optimizer.
+Json origin_json(const Registry& registry, const std::string& name);
 // {mean, std}: std is the sample standard deviation, 0 for a single value (statistics.hpp).
 Json mean_std_json(const std::vector<double>& values);
 

@@ -57,5 +57,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "nhb2: internal error: " << e.what() << "\n";
     return 3;
+  } catch (...) {
+    std::cerr << "nhb2: internal error: an exception that is not a std::exception\n";
+    return 3;
   }
 }

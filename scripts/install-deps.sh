@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libeigen3-dev libboost-program-options-dev libboost-dev
-  libyaml-cpp-dev catch2 libbenchmark-dev nlohmann-json3-dev libxxhash-dev xxhash
+  libyaml-cpp-dev catch2 libbenchmark-dev nlohmann-json3-dev libxxhash-dev xxhash jq
   gnuplot-nox
   python3 python3-numpy
 )

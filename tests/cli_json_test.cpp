@@ -275,7 +275,8 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
   check_data(document["data"], benchmark);
 
   const Json& settings = document["settings"];
-  check_keys(settings, {"optimizer", "origin", "params", "budget_seconds", "runs", "seed", "seed_policy"});
+  check_keys(settings,
+             {"optimizer", "origin", "params", "budget_seconds", "runs", "seed", "seed_policy"});
   CHECK(settings["optimizer"] == "regularized_evolution");
   CHECK(settings["params"]["population_size"] == 20);
   check_exact(settings["budget_seconds"], 20000.0);
@@ -430,19 +431,18 @@ TEST_CASE("the examples of docs/json.md are what the binary prints", "[cli][json
   for (std::size_t at = doc.find(sh); at != std::string::npos; at = doc.find(sh, at + 1)) {
     const std::size_t begin = at + sh.size();
     const std::string command = doc.substr(begin, doc.find(fence, begin) - begin);
-    // Examples with a pipe or several commands are illustrations, not single documents.
-    if (command.rfind("nhb2 ", 0) != 0 || command.find('\n') != std::string::npos ||
-        command.find(" | ") != std::string::npos) {
+    // An example is a command (or a pipeline through jq) followed by the document it prints.
+    const std::size_t end = doc.find(fence, begin) + fence.size();
+    if (command.rfind("nhb2 ", 0) != 0 || doc.compare(end, json.size() + 2, "\n\n" + json) != 0) {
       continue;
     }
-    const std::size_t example = doc.find(json, begin);
-    REQUIRE(example != std::string::npos);
-    const std::size_t text = example + json.size();
+    const std::size_t text = end + 2 + json.size();
     INFO(command);
-    const auto r = run_cli(command.substr(5));
+    const auto r = nhb2::test::run_shell(command);
+    INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(Json::parse(r.out) == Json::parse(doc.substr(text, doc.find(fence, text) - text)));
     ++compared;
   }
-  CHECK(compared == 4);  // info, cells, query, run
+  CHECK(compared == 6);  // info, cells, query (twice), run, list
 }

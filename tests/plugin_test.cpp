@@ -144,6 +144,13 @@ TEST_CASE("nhb2 run names the plug-in, the optimizer and the run when a plug-in 
                                "throw_in=tell --runs 3 --budget 2000");
   CHECK(in_tell.exit_code == 2);
   CHECK_THAT(in_tell.err, Contains("run 0: exception: plugin_faulty fails on purpose in tell()"));
+  const auto in_create = run_cli("run --plugin " + q(plugin("test_plugin")) +
+                                 " --optimizer plugin_faulty --param throw_in=create");
+  CHECK(in_create.exit_code == 2);
+  CHECK_THAT(in_create.err,
+             Contains("optimizer 'plugin_faulty' (plug-in '" + plugin("test_plugin") +
+                      "') could not be created: plugin_faulty refuses to be "
+                      "created"));
 }
 
 TEST_CASE("a sweep runs a plug-in's optimizer next to a built-in and records the plug-in",
@@ -200,6 +207,19 @@ TEST_CASE("a sweep's plug-in errors name the key, a throwing plug-in leaves othe
       " --quiet");
   CHECK(not_listed.exit_code == 2);
   CHECK_THAT(not_listed.err, Contains("unknown optimizer 'plugin_random'"));
+
+  const auto twice =
+      run_cli("sweep " +
+              q(write_file(dir.file("t.yaml"),
+                           "name: t\nplugins: [" + q(plugin("test_plugin")) + ", " +
+                               q(fs::path(plugin("test_plugin")).parent_path().string() +
+                                 "/./test_plugin.so") +
+                               "]\noptimizers:\n  - optimizer: plugin_random\n")) +
+              " --quiet");
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.err, Contains("t.yaml:2:"));
+  CHECK_THAT(twice.err, Contains("/./test_plugin.so' is listed twice (as '" +
+                                 plugin("test_plugin") + "' before)"));
 
   const std::string out = dir.file("out-c");
   const auto faulty = run_cli(

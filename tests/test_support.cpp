@@ -34,18 +34,37 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-CliResult run_cli(const std::string& args, const std::string& env) {
-  TempDir dir;
+namespace {
+
+// Runs `command` through the shell with stdout and stderr captured in files of `dir`.
+CliResult run_cli_command(const std::string& command, const TempDir& dir) {
   const std::string out = dir.file("out.txt");
   const std::string err = dir.file("err.txt");
-  const std::string command = env + (env.empty() ? "" : " ") + "'" + NHB2_CLI_PATH + "' " + args +
-                              " >'" + out + "' 2>'" + err + "' </dev/null";
-  const int status = std::system(command.c_str());
+  const std::string line = command + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const int status = std::system(line.c_str());
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_text(out);
   result.err = read_text(err);
   return result;
+}
+
+}  // namespace
+
+CliResult run_cli(const std::string& args, const std::string& env) {
+  TempDir dir;
+  return run_cli_command(env + (env.empty() ? "" : " ") + "'" + NHB2_CLI_PATH + "' " + args, dir);
+}
+
+CliResult run_shell(const std::string& command_line) {
+  TempDir dir;
+  const std::string script = dir.file("script.sh");
+  {
+    std::ofstream file(script);
+    file << "set -o pipefail\nnhb2() { '" << NHB2_CLI_PATH << "' \"$@\"; }\n"
+         << command_line << "\n";
+  }
+  return run_cli_command("bash '" + script + "'", dir);
 }
 
 }  // namespace nhb2::test

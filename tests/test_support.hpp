@@ -19,6 +19,10 @@ struct CliResult {
 // env is an optional shell prefix such as "NHB2_DATA=/tmp/x.nhb2".
 CliResult run_cli(const std::string& args, const std::string& env = "");
 
+// Runs a shell command line (bash) in which `nhb2` is the binary under test, e.g. a documented
+// pipeline "nhb2 list --json | jq '.optimizers[0]'", with stdout and stderr captured.
+CliResult run_shell(const std::string& command_line);
+
 // A fresh empty directory under the system temp folder, removed when the object dies.
 class TempDir {
  public:

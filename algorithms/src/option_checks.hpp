@@ -6,17 +6,15 @@
 // them in their constructors, so the C++ API is as safe as the registry's parameter ranges.
 
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
 
 #include <cmath>
-#include <sstream>
 #include <string>
 
 namespace nhb2::option_checks {
 
 inline std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
+  return format_double(value);
 }
 
 [[noreturn]] inline void refuse(const std::string& optimizer, const std::string& option,

@@ -130,7 +130,14 @@ void write_file_atomic(const std::string& path, const std::function<bool(std::FI
   std::FILE* file = std::fopen(temp.c_str(), "wbxe");  // x: O_EXCL, e: O_CLOEXEC (glibc)
   if (!file) write_failure(path, "cannot create " + temp, errno);
   errno = 0;
-  const bool written = write(file);
+  bool written = false;
+  try {
+    written = write(file);
+  } catch (...) {
+    std::fclose(file);
+    std::remove(temp.c_str());
+    throw;
+  }
   const int write_errno = errno;
   const bool closed = std::fclose(file) == 0;
   const int close_errno = errno;

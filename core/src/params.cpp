@@ -92,6 +92,10 @@ const char* ParamSpec::type_name() const {
 std::string ParamSpec::allowed() const {
   switch (type) {
     case ParamType::integer:
+      // Integer bounds are whole numbers well inside ±2^53: print them as integers ("100000").
+      return std::string(type_name()) + " in [" +
+             std::to_string(static_cast<long long>(min_value)) + ", " +
+             std::to_string(static_cast<long long>(max_value)) + "]";
     case ParamType::real:
       return std::string(type_name()) + " in [" + format_double(min_value) + ", " +
              format_double(max_value) + "]";

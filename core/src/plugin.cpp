@@ -37,7 +37,6 @@ const PluginRecord& load_plugin(const std::string& path, Registry& registry) {
   PluginRecord record;
   record.path = path;
   record.canonical_path = canonical;
-  record.checksum = to_hex(file_xxh3_64(path));
 
   // A path without a slash would make dlopen search the library path instead of this file.
   const std::string open_path = path.find('/') == std::string::npos ? "./" + path : path;
@@ -49,6 +48,11 @@ const PluginRecord& load_plugin(const std::string& path, Registry& registry) {
   }
   // Past this point the library stays loaded even when it is refused: unloading code whose
   // static constructors ran is not always safe, and a refused plug-in ends the command anyway.
+  try {
+    record.checksum = to_hex(file_xxh3_64(path));
+  } catch (const Error& e) {
+    throw PluginError(what + " cannot be read: " + e.what());
+  }
   auto manifest_function =
       reinterpret_cast<ManifestFunction>(::dlsym(handle, "nhb2_plugin_manifest_v1"));
   auto register_function =

@@ -62,8 +62,30 @@ std::vector<std::string> Registry::names() const {
 
 std::unique_ptr<Optimizer> Registry::create(const std::string& name,
                                             const ParamAssignments& params) const {
-  const OptimizerInfo& info = find(name);
-  return info.create(resolve_params("optimizer '" + name + "'", info.params, params));
+  const std::size_t i = index(name);
+  const OptimizerInfo& info = infos_[i];
+  const ParamValues values = resolve_params("optimizer '" + name + "'", info.params, params);
+  const std::string context =
+      "optimizer '" + name + "' (" + describe(origins_[i]) + ") could not be created: ";
+  std::unique_ptr<Optimizer> optimizer;
+  if (origins_[i].empty()) {
+    optimizer = info.create(values);
+  } else {
+    // A plug-in's factory is outside code: whatever it throws is bad input, reported as such.
+    try {
+      optimizer = info.create(values);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ConfigError(context + e.what());
+    } catch (...) {
+      throw ConfigError(context + "an exception that is not a std::exception");
+    }
+  }
+  if (!optimizer) throw ConfigError(context + "the factory returned no optimizer");
+  return optimizer;
 }
 
 const PluginRecord* Registry::find_plugin(const std::string& path) const {

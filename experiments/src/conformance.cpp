@@ -33,6 +33,19 @@ struct RunLog {
   bool completed = false;      // no failure stopped the run
 };
 
+// Calls `call`; nullopt when it returns, else what it threw (any exception, as text).
+template <typename Call>
+std::optional<std::string> thrown_by(Call&& call) {
+  try {
+    call();
+    return std::nullopt;
+  } catch (const std::exception& error) {
+    return std::string(error.what());
+  } catch (...) {
+    return std::string("an exception that is not a std::exception");
+  }
+}
+
 class Runner {
  public:
   Runner(std::string name, const Objective& objective, const ConformanceOptions& options,
@@ -42,10 +55,9 @@ class Runner {
   RunLog run(Optimizer& optimizer, int pending) {
     ++report_.runs;
     RunLog log;
-    try {
-      optimizer.reset(options_.space, make_rng(options_.seed));
-    } catch (const std::exception& error) {
-      fail("reset_succeeds", pending, 0, std::string("reset() threw: ") + error.what());
+    if (const auto thrown =
+            thrown_by([&] { optimizer.reset(options_.space, make_rng(options_.seed)); })) {
+      fail("reset_succeeds", pending, 0, "reset() threw: " + *thrown);
       return log;
     }
     Rng shuffle(
@@ -57,16 +69,15 @@ class Runner {
     for (;;) {
       while (!finished && static_cast<int>(in_flight.size()) < pending &&
              asks < options_.evaluations) {
-        if (optimizer.finished()) {
-          finished = true;
-          break;
+        if (const auto thrown = thrown_by([&] { finished = optimizer.finished(); })) {
+          fail("finished_succeeds", pending, step, "finished() threw: " + *thrown);
+          return log;
         }
+        if (finished) break;
         ++step;
         std::optional<Trial> trial;
-        try {
-          trial = optimizer.ask();
-        } catch (const std::exception& error) {
-          fail("ask_succeeds", pending, step, std::string("ask() threw: ") + error.what());
+        if (const auto thrown = thrown_by([&] { trial = optimizer.ask(); })) {
+          fail("ask_succeeds", pending, step, "ask() threw: " + *thrown);
           return log;
         }
         ++asks;
@@ -80,7 +91,8 @@ class Runner {
         }
         if (trial->epochs < 1 || trial->epochs > kMaxEpochs) {
           fail("epochs_in_range", pending, step,
-               "ask() returned " + describe_trial(*trial) + "; allowed epochs: 1..12");
+               "ask() returned " + describe_trial(*trial) + "; allowed epochs: 1.." +
+                   std::to_string(kMaxEpochs));
           return log;
         }
         const auto same_id = std::find_if(in_flight.begin(), in_flight.end(),
@@ -100,15 +112,18 @@ class Runner {
       in_flight.erase(in_flight.begin() + chosen);
       const Observation observation = objective_(trial);
       ++step;
-      try {
-        optimizer.tell(trial, observation);
-      } catch (const std::exception& error) {
+      if (const auto thrown = thrown_by([&] { optimizer.tell(trial, observation); })) {
         fail("tell_accepted", pending, step,
-             "tell(" + describe_trial(trial) + ") threw: " + error.what());
+             "tell(" + describe_trial(trial) + ") threw: " + *thrown);
         return log;
       }
       ++report_.tells;
-      if (finished && !optimizer.finished()) {
+      bool still_finished = true;
+      if (const auto thrown = thrown_by([&] { still_finished = optimizer.finished(); })) {
+        fail("finished_succeeds", pending, step, "finished() threw: " + *thrown);
+        return log;
+      }
+      if (finished && !still_finished) {
         fail("finished_stays_true", pending, step,
              "finished() was true, then false after tell(" + describe_trial(trial) + ")");
         return log;

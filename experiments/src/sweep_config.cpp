@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -340,6 +341,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     }
     config.curve_points = static_cast<int>(points);
   }
+  std::vector<const PluginRecord*> listed;
   for (const auto& [path, node] : plugin_entries(reader, root)) {
     const PluginRecord* record = registry.find_plugin(path);
     if (record == nullptr) {
@@ -348,9 +350,12 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
                       "' is not loaded in the registry (load the config's plug-ins first, e.g. "
                       "with load_sweep_plugins)");
     }
-    for (const auto& other : config.plugins) {
-      if (other.path == path) reader.fail(node, "plugins", "'" + path + "' is listed twice");
+    // The same file under two spellings (a.so, ./a.so) is the same plug-in.
+    if (std::find(listed.begin(), listed.end(), record) != listed.end()) {
+      reader.fail(node, "plugins",
+                  "'" + path + "' is listed twice (as '" + record->path + "' before)");
     }
+    listed.push_back(record);
     config.plugins.push_back(SweepPlugin{path, record->checksum});
   }
   const YAML::Node optimizers = root["optimizers"];

@@ -3,7 +3,7 @@
 //   plugin_faulty   a random search that throws a std::runtime_error in its 4th ask() (or, with
 //                   throw_in=tell, its 4th tell()) of the run that is the process's
 //                   (fail_on_run+1)-th reset() of a plugin_faulty, to test how a failing plug-in
-//                   ends a run.
+//                   ends a run; with throw_in=create its factory throws std::invalid_argument.
 // Built as a MODULE library against nhb2::core only, as an outside plug-in would be.
 
 #include <nhb2/core/plugin.hpp>
@@ -66,8 +66,12 @@ NHB2_PLUGIN(registry) {
       "random search that throws in one run (test plug-in)",
       {nhb2::ParamSpec::integer("fail_on_run", 2, 0, 1000000,
                                 "the run (count of resets in this process) that throws"),
-       nhb2::ParamSpec::choice("throw_in", "ask", {"ask", "tell"}, "where it throws")},
+       nhb2::ParamSpec::choice("throw_in", "ask", {"ask", "tell", "create"},
+                               "where it throws (create: the factory, always)")},
       [](const nhb2::ParamValues& values) {
+        if (values.get_choice("throw_in") == "create") {
+          throw std::invalid_argument("plugin_faulty refuses to be created");
+        }
         return std::make_unique<PluginRandom>(12, values.get_int("fail_on_run"),
                                               values.get_choice("throw_in") == "tell");
       }});

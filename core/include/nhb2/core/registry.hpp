@@ -47,7 +47,9 @@ class Registry {
   // "built-in" or "plug-in 'PATH'", for messages.
   std::string describe_origin(const std::string& name) const;
 
-  // find(name), resolve the parameters, create.
+  // find(name), resolve the parameters, create. Throws ConfigError for an unknown name or bad
+  // parameters; a plug-in factory's own exception (or a null result) becomes a ConfigError
+  // naming the optimizer and its plug-in, while an nhb2::Error it throws passes unchanged.
   std::unique_ptr<Optimizer> create(const std::string& name, const ParamAssignments& params) const;
 
   // The plug-ins loaded into this registry (load_plugin), in load order.

@@ -18,6 +18,7 @@
 // The checks, by the name a failure carries:
 //   reset_succeeds        reset() does not throw (step 0)
 //   ask_succeeds          ask() returns (does not throw) whenever the kit asks
+//   finished_succeeds     finished() returns (does not throw)
 //   trial_in_space        every asked config lies in the search space (space.contains)
 //   epochs_in_range       every asked fidelity is in 1..12
 //   pending_ids_distinct  no two trials in flight at once carry the same id

@@ -67,7 +67,7 @@ SweepConfig parse_sweep_config(const std::string& yaml_text, const std::string& 
 
 // A copy of `base` with every plug-in that the config at `path` lists under `plugins:` loaded
 // (core/plugin.hpp), in the listed order. A plug-in that cannot be loaded throws ConfigError
-// "FILE:LINE:COLUMN: key 'plugins[i]': ..." with the loader's reason.
+// "FILE:LINE:COLUMN: key 'plugins': ..." (at the entry's line) with the loader's reason.
 Registry load_sweep_plugins(const std::string& path, const Registry& base);
 Registry parse_sweep_plugins(const std::string& yaml_text, const std::string& file_label,
                              const Registry& base);

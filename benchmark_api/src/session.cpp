@@ -38,21 +38,22 @@ void Session::set_seed(int seed) {
 }
 
 void Session::check(const QueryOptions& options) const {
-  const std::string full = std::to_string(kMaxEpochs);
-  const std::string surrogate = std::to_string(kSurrogateEpoch);
+  // The hot path of every query: messages are built only on failure.
+  const auto full = [] { return std::to_string(kMaxEpochs); };
+  const auto surrogate = [] { return std::to_string(kSurrogateEpoch); };
   if (options.epoch != kMaxEpochs && options.epoch != kSurrogateEpoch) {
     throw InvalidArgument("epoch " + std::to_string(options.epoch) +
-                          " is not available; allowed: " + full + ", " + surrogate);
+                          " is not available; allowed: " + full() + ", " + surrogate());
   }
   if (options.epoch == kSurrogateEpoch && options.iepoch != 0) {
     throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
-                          " is not available with epoch " + surrogate +
-                          "; iepoch is allowed only with epoch " + full);
+                          " is not available with epoch " + surrogate() +
+                          "; iepoch is allowed only with epoch " + full());
   }
   if (options.epoch == kMaxEpochs && options.iepoch != 0 &&
       (options.iepoch < 1 || options.iepoch > kMaxEpochs)) {
     throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
-                          " is out of range; allowed: 1.." + full);
+                          " is out of range; allowed: 1.." + full());
   }
   if (options.seed != 0) {
     benchmark_.seed_index(options.seed);  // throws for an unrecorded seed

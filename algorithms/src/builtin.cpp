@@ -1,8 +1,11 @@
 #include <nhb2/algorithms/builtin.hpp>
 
+#include <nhb2/algorithms/asha.hpp>
 #include <nhb2/algorithms/bohb.hpp>
+#include <nhb2/algorithms/dehb.hpp>
 #include <nhb2/algorithms/gp_bo.hpp>
 #include <nhb2/algorithms/hpo_then_nas.hpp>
+#include <nhb2/algorithms/hyperband.hpp>
 #include <nhb2/algorithms/local_search.hpp>
 #include <nhb2/algorithms/random_search.hpp>
 #include <nhb2/algorithms/regularized_evolution.hpp>
@@ -20,6 +23,9 @@ const Registry& builtin_optimizers() {
     r.add(Reinforce::info());
     r.add(Bohb::info());
     r.add(GpBo::info());
+    r.add(Hyperband::info());
+    r.add(Asha::info());
+    r.add(Dehb::info());
     r.add(HpoThenNas::rs_then_rea_info());
     r.add(HpoThenNas::bohb_then_rea_info());
     return r;

@@ -4,13 +4,8 @@
 // master and config generator as run by the reference experiments
 // (yoichii/nashpobench2api, bench_algos/bohb.py: one worker, budget = epochs).
 //
-// Hyperband. s_max = floor(log_eta(max_budget / min_budget)) (computed exactly in integers);
-// budgets b_j = max_budget · eta^-j. Iteration i runs the bracket s = s_max − (i mod (s_max+1)):
-// n0 = floor((s_max+1)/(s+1)) · eta^s configs at b_s, then floor(n0 / eta^k) (at least 1) at
-// b_{s−k}. With eta 3 over 1..12 epochs: [9 @ 1, 3 @ 4, 1 @ 12], [3 @ 4, 1 @ 12], [3 @ 12], …
-// (hpbandster's floor, not the Hyperband paper's ceil, which would give 5 in the second bracket).
-// A budget maps to epochs = floor(b) — the reference's iepoch = int(budget) — computed as the
-// integer division max_budget / eta^j; so 12·3^-2 = 1.33 → 1 epoch.
+// Hyperband: the bracket plan of nhb2/algorithms/hyperband_plan.hpp (hpbandster's, floor rounding;
+// eta 3 over 1..12 epochs gives [9 @ 1, 3 @ 4, 1 @ 12], [3 @ 4, 1 @ 12], [3 @ 12], …).
 // Successive halving: a stage is complete when every result is told; the best
 // num_configs[next stage] by valid accuracy advance (ties: the earlier config). Configs are
 // sampled lazily, when a slot is about to run, so each sees every result told so far.
@@ -37,6 +32,7 @@
 // extra config is sampled from the model at max_budget (its result feeds the model only).
 
 #include <nhb2/algorithms/bohb/kde.hpp>
+#include <nhb2/algorithms/hyperband_plan.hpp>
 #include <nhb2/core/optimizer.hpp>
 #include <nhb2/core/registry.hpp>
 
@@ -59,19 +55,6 @@ struct BohbOptions {
   int min_points_in_model = 0;  // 0: free dimensions + 1
   int n_iterations = 0;         // 0: unlimited
 };
-
-// One Hyperband bracket: num_configs[k] configs trained for epochs[k] epochs in stage k.
-struct BracketPlan {
-  int s = 0;
-  std::vector<int> num_configs;
-  std::vector<int> epochs;
-};
-
-// s_max = floor(log_eta(max_budget / min_budget)). Preconditions: eta >= 2,
-// 1 <= min_budget <= max_budget.
-int hyperband_s_max(int eta, int min_budget, int max_budget);
-// The bracket of Hyperband iteration `iteration` (0-based), as hpbandster plans it.
-BracketPlan hyperband_bracket(int iteration, int eta, int min_budget, int max_budget);
 
 class Bohb : public Optimizer {
  public:

@@ -25,8 +25,9 @@ namespace nhb2 {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys = {
-    "name",          "data",         "budget",  "runs",       "master_seed", "seed_policy",
-    "report_epochs", "curve_points", "plugins", "optimizers", "output",      "provenance"};
+    "name",          "data",         "budget",  "runs",        "master_seed",   "seed_policy",
+    "report_epochs", "curve_points", "workers", "budget_kind", "fidelity_cost", "speed_factors",
+    "decision_time", "curve_axis",   "plugins", "optimizers",  "output",        "provenance"};
 const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params"};
 
 // Reads one file's nodes and reports errors at their position.
@@ -112,6 +113,73 @@ class Reader {
  private:
   std::string file_;
 };
+
+// One of `allowed`, or a failure naming the key, the value and what is allowed.
+std::string choice(const Reader& reader, const YAML::Node& node, const std::string& key,
+                   const std::vector<std::string>& allowed) {
+  const std::string text = reader.scalar(node, key, "one of " + join(allowed));
+  if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+    reader.fail(node, key,
+                "'" + text + "' is not allowed" + did_you_mean(text, allowed) +
+                    "; allowed: " + join(allowed));
+  }
+  return text;
+}
+
+// workers, budget_kind, fidelity_cost, speed_factors, decision_time, curve_axis.
+void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig& config) {
+  if (const YAML::Node n = root["workers"]) {
+    const long long workers = reader.integer(n, "workers");
+    if (workers < 1 || workers > kMaxWorkers) {
+      reader.fail(
+          n, "workers",
+          "must be an integer in [1, " + std::to_string(kMaxWorkers) + "], got " + n.Scalar());
+    }
+    config.workers = static_cast<int>(workers);
+  }
+  config.budget_kind = default_budget_kind(config.workers);
+  if (const YAML::Node n = root["budget_kind"]) {
+    config.budget_kind =
+        parse_budget_kind(choice(reader, n, "budget_kind", {"total_cost", "wallclock"}));
+  }
+  if (const YAML::Node n = root["fidelity_cost"]) {
+    config.fidelity_cost =
+        parse_fidelity_cost(choice(reader, n, "fidelity_cost", {"restart", "resume"}));
+  }
+  if (const YAML::Node n = root["speed_factors"]) {
+    if (!n.IsSequence()) {
+      reader.fail(n, "speed_factors",
+                  "expected a list of numbers > 0, one per worker, got " + Reader::kind(n));
+    }
+    if (n.size() != static_cast<std::size_t>(config.workers)) {
+      reader.fail(n, "speed_factors",
+                  "has " + std::to_string(n.size()) + " values; give one per worker (workers: " +
+                      std::to_string(config.workers) + ")");
+    }
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const double factor = reader.real(n[i], "speed_factors");
+      if (!(factor > 0.0)) {
+        reader.fail(n[i], "speed_factors",
+                    "factor " + n[i].Scalar() +
+                        " is not allowed; a speed factor is a number > 0 (a trial on worker w "
+                        "takes cost × factor_w simulated seconds)");
+      }
+      config.speed_factors.push_back(factor);
+    }
+  }
+  if (const YAML::Node n = root["decision_time"]) {
+    config.decision_time = reader.real(n, "decision_time");
+    if (!(config.decision_time >= 0.0) || config.decision_time > kMaxBudgetSeconds) {
+      reader.fail(n, "decision_time",
+                  "must be a number of simulated seconds in [0, " +
+                      format_double(kMaxBudgetSeconds) + "], got " + n.Scalar());
+    }
+  }
+  config.curve_axis = config.workers > 1 ? "wallclock" : "total_cost";
+  if (const YAML::Node n = root["curve_axis"]) {
+    config.curve_axis = choice(reader, n, "curve_axis", {"total_cost", "wallclock"});
+  }
+}
 
 bool valid_label(const std::string& label) {
   if (label.empty() || label[0] == '.' || label[0] == '-') return false;
@@ -341,6 +409,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     }
     config.curve_points = static_cast<int>(points);
   }
+  parse_simulation(reader, root, config);
   std::vector<const PluginRecord*> listed;
   for (const auto& [path, node] : plugin_entries(reader, root)) {
     const PluginRecord* record = registry.find_plugin(path);
@@ -456,6 +525,14 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
   for (int e : config.report_epochs) epochs += (epochs.empty() ? "" : ", ") + std::to_string(e);
   f.emplace_back("report_epochs", "[" + epochs + "]");
   f.emplace_back("curve_points", std::to_string(config.curve_points));
+  f.emplace_back("workers", std::to_string(config.workers));
+  f.emplace_back("budget_kind", budget_kind_name(config.budget_kind));
+  f.emplace_back("fidelity_cost", fidelity_cost_name(config.fidelity_cost));
+  std::string factors;
+  for (double v : config.speed_factors) factors += (factors.empty() ? "" : ", ") + format_double(v);
+  f.emplace_back("speed_factors", "[" + factors + "]");
+  f.emplace_back("decision_time", format_double(config.decision_time));
+  f.emplace_back("curve_axis", config.curve_axis);
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
     const std::string prefix = "plugins[" + std::to_string(i) + "]";
     f.emplace_back(prefix, config.plugins[i].path);
@@ -530,6 +607,16 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
   out << YAML::Key << "seed_policy" << YAML::Value << seed_policy_name(config.seed_policy);
   out << YAML::Key << "report_epochs" << YAML::Value << YAML::Flow << config.report_epochs;
   out << YAML::Key << "curve_points" << YAML::Value << config.curve_points;
+  out << YAML::Key << "workers" << YAML::Value << config.workers;
+  out << YAML::Key << "budget_kind" << YAML::Value << budget_kind_name(config.budget_kind);
+  out << YAML::Key << "fidelity_cost" << YAML::Value << fidelity_cost_name(config.fidelity_cost);
+  if (!config.speed_factors.empty()) {
+    out << YAML::Key << "speed_factors" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (double v : config.speed_factors) out << format_double(v);
+    out << YAML::EndSeq;
+  }
+  out << YAML::Key << "decision_time" << YAML::Value << format_double(config.decision_time);
+  out << YAML::Key << "curve_axis" << YAML::Value << config.curve_axis;
   if (!config.plugins.empty()) {
     out << YAML::Key << "plugins" << YAML::Value << YAML::BeginSeq;
     for (const SweepPlugin& plugin : config.plugins) out << plugin.path;

@@ -530,3 +530,56 @@ TEST_CASE("nhb2 run with workers reports its settings and simulated wall clock",
   CHECK_THAT(r.out, Contains("\"fidelity_cost\": \"resume\""));
   CHECK_THAT(r.out, Contains("\"wallclock\": "));
 }
+
+TEST_CASE("an optimizer entry can run on its own number of workers", "[sweep][workers]") {
+  const SweepConfig config = parse_sweep_config(
+      "workers: 2\nspeed_factors: [1, 3]\noptimizers:\n"
+      "  - {optimizer: random_search, label: one, workers: 1}\n"
+      "  - {optimizer: random_search, label: two}\n"
+      "  - {optimizer: random_search, label: four, workers: 4, speed_factors: [1, 1, 1, 2]}\n",
+      "entries.yaml", builtin_optimizers());
+  REQUIRE(config.optimizers.size() == 3);
+  CHECK(config.optimizers[0].workers == 1);
+  CHECK(config.optimizers[0].speed_factors.empty());  // the sweep's have another count
+  CHECK(config.optimizers[1].workers == 2);
+  CHECK(config.optimizers[1].speed_factors == std::vector<double>{1, 3});
+  CHECK(config.optimizers[2].workers == 4);
+  CHECK(config.optimizers[2].speed_factors == std::vector<double>{1, 1, 1, 2});
+  CHECK(config.budget_kind == BudgetKind::wallclock);
+  CHECK(config.curve_axis == "wallclock");
+
+  SECTION("one entry with several workers makes wallclock the default") {
+    const SweepConfig mixed = parse_sweep_config(
+        "optimizers:\n  - {optimizer: random_search, label: a}\n"
+        "  - {optimizer: random_search, label: b, workers: 8}\n",
+        "mixed.yaml", builtin_optimizers());
+    CHECK(mixed.budget_kind == BudgetKind::wallclock);
+    CHECK(mixed.curve_axis == "wallclock");
+    const SweepConfig sequential = parse_sweep_config(
+        "optimizers:\n  - {optimizer: random_search}\n", "one.yaml", builtin_optimizers());
+    CHECK(sequential.budget_kind == BudgetKind::total_cost);
+    CHECK(sequential.curve_axis == "total_cost");
+  }
+  SECTION("bad entry settings name the entry's key") {
+    CHECK_THROWS_WITH(
+        parse_sweep_config("optimizers:\n  - {optimizer: random_search, workers: 0}\n", "e.yaml",
+                           builtin_optimizers()),
+        Contains("e.yaml:2:41") && Contains("key 'optimizers[0].workers'"));
+    CHECK_THROWS_WITH(
+        parse_sweep_config(
+            "optimizers:\n  - {optimizer: random_search, workers: 2, speed_factors: [1]}\n",
+            "e.yaml", builtin_optimizers()),
+        Contains("key 'optimizers[0].speed_factors'") && Contains("one per worker"));
+  }
+}
+
+TEST_CASE("configs/parallel.yaml compares each optimizer with 1 and 8 workers on the wall clock",
+          "[sweep][workers]") {
+  const SweepConfig config = load_sweep_config(
+      std::string(NHB2_SOURCE_DIR) + "/configs/parallel.yaml", builtin_optimizers());
+  CHECK(config.budget_kind == BudgetKind::wallclock);
+  CHECK(config.curve_axis == "wallclock");
+  std::set<int> counts;
+  for (const SweepOptimizer& o : config.optimizers) counts.insert(o.workers);
+  CHECK(counts == std::set<int>{1, 8});
+}

@@ -50,11 +50,6 @@ FidelityCost parse_fidelity_cost(const std::string& text) {
 }
 
 void check_run_spec(const RunSpec& spec) {
-  if (!(spec.budget_seconds > 0.0) || spec.budget_seconds > kMaxBudgetSeconds) {
-    throw InvalidArgument("budget " + format_double(spec.budget_seconds) +
-                          " must be a positive number of seconds, at most " +
-                          format_double(kMaxBudgetSeconds));
-  }
   if (spec.workers < 1 || spec.workers > kMaxWorkers) {
     throw InvalidArgument("workers " + std::to_string(spec.workers) + " must be in [1, " +
                           std::to_string(kMaxWorkers) + "]");

@@ -28,7 +28,8 @@ const std::vector<std::string> kTopLevelKeys = {
     "name",          "data",         "budget",  "runs",        "master_seed",   "seed_policy",
     "report_epochs", "curve_points", "workers", "budget_kind", "fidelity_cost", "speed_factors",
     "decision_time", "curve_axis",   "plugins", "optimizers",  "output",        "provenance"};
-const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params"};
+const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params", "workers",
+                                                 "speed_factors"};
 
 // Reads one file's nodes and reports errors at their position.
 class Reader {
@@ -126,18 +127,45 @@ std::string choice(const Reader& reader, const YAML::Node& node, const std::stri
   return text;
 }
 
-// workers, budget_kind, fidelity_cost, speed_factors, decision_time, curve_axis.
-void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig& config) {
-  if (const YAML::Node n = root["workers"]) {
-    const long long workers = reader.integer(n, "workers");
-    if (workers < 1 || workers > kMaxWorkers) {
-      reader.fail(
-          n, "workers",
-          "must be an integer in [1, " + std::to_string(kMaxWorkers) + "], got " + n.Scalar());
-    }
-    config.workers = static_cast<int>(workers);
+int parse_workers(const Reader& reader, const YAML::Node& n, const std::string& key) {
+  const long long workers = reader.integer(n, key);
+  if (workers < 1 || workers > kMaxWorkers) {
+    reader.fail(
+        n, key,
+        "must be an integer in [1, " + std::to_string(kMaxWorkers) + "], got " + n.Scalar());
   }
-  config.budget_kind = default_budget_kind(config.workers);
+  return static_cast<int>(workers);
+}
+
+std::vector<double> parse_speed_factors(const Reader& reader, const YAML::Node& n,
+                                        const std::string& key, int workers) {
+  if (!n.IsSequence()) {
+    reader.fail(n, key, "expected a list of numbers > 0, one per worker, got " + Reader::kind(n));
+  }
+  if (n.size() != static_cast<std::size_t>(workers)) {
+    reader.fail(n, key,
+                "has " + std::to_string(n.size()) +
+                    " values; give one per worker (workers: " + std::to_string(workers) + ")");
+  }
+  std::vector<double> factors;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double factor = reader.real(n[i], key);
+    if (!(factor > 0.0)) {
+      reader.fail(n[i], key,
+                  "factor " + n[i].Scalar() +
+                      " is not allowed; a speed factor is a number > 0 (a trial on worker w "
+                      "takes cost × factor_w simulated seconds)");
+    }
+    factors.push_back(factor);
+  }
+  return factors;
+}
+
+// workers, budget_kind, fidelity_cost, speed_factors, decision_time, curve_axis; the defaults
+// of budget_kind and curve_axis are resolved by resolve_simulation_defaults once the optimizer
+// entries are known.
+void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig& config) {
+  if (const YAML::Node n = root["workers"]) config.workers = parse_workers(reader, n, "workers");
   if (const YAML::Node n = root["budget_kind"]) {
     config.budget_kind =
         parse_budget_kind(choice(reader, n, "budget_kind", {"total_cost", "wallclock"}));
@@ -147,25 +175,7 @@ void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig&
         parse_fidelity_cost(choice(reader, n, "fidelity_cost", {"restart", "resume"}));
   }
   if (const YAML::Node n = root["speed_factors"]) {
-    if (!n.IsSequence()) {
-      reader.fail(n, "speed_factors",
-                  "expected a list of numbers > 0, one per worker, got " + Reader::kind(n));
-    }
-    if (n.size() != static_cast<std::size_t>(config.workers)) {
-      reader.fail(n, "speed_factors",
-                  "has " + std::to_string(n.size()) + " values; give one per worker (workers: " +
-                      std::to_string(config.workers) + ")");
-    }
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const double factor = reader.real(n[i], "speed_factors");
-      if (!(factor > 0.0)) {
-        reader.fail(n[i], "speed_factors",
-                    "factor " + n[i].Scalar() +
-                        " is not allowed; a speed factor is a number > 0 (a trial on worker w "
-                        "takes cost × factor_w simulated seconds)");
-      }
-      config.speed_factors.push_back(factor);
-    }
+    config.speed_factors = parse_speed_factors(reader, n, "speed_factors", config.workers);
   }
   if (const YAML::Node n = root["decision_time"]) {
     config.decision_time = reader.real(n, "decision_time");
@@ -175,10 +185,18 @@ void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig&
                       format_double(kMaxBudgetSeconds) + "], got " + n.Scalar());
     }
   }
-  config.curve_axis = config.workers > 1 ? "wallclock" : "total_cost";
   if (const YAML::Node n = root["curve_axis"]) {
     config.curve_axis = choice(reader, n, "curve_axis", {"total_cost", "wallclock"});
   }
+}
+
+// Absent budget_kind and curve_axis: total_cost when every entry runs on 1 worker, else wallclock.
+void resolve_simulation_defaults(const YAML::Node& root, SweepConfig& config) {
+  int most_workers = config.workers;
+  for (const SweepOptimizer& o : config.optimizers)
+    most_workers = std::max(most_workers, o.workers);
+  if (!root["budget_kind"]) config.budget_kind = default_budget_kind(most_workers);
+  if (!root["curve_axis"]) config.curve_axis = most_workers > 1 ? "wallclock" : "total_cost";
 }
 
 bool valid_label(const std::string& label) {
@@ -274,7 +292,7 @@ std::string read_config_text(const std::string& path) {
 }
 
 SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std::size_t index,
-                               const Registry& registry) {
+                               const Registry& registry, const SweepConfig& config) {
   const std::string prefix = "optimizers[" + std::to_string(index) + "]";
   if (!node.IsMap()) {
     reader.fail(
@@ -329,6 +347,15 @@ SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std
     }
   } else {
     entry.params = resolve_params(entry.optimizer, info.params, {}).items();
+  }
+  entry.workers = config.workers;
+  if (const YAML::Node n = node["workers"]) {
+    entry.workers = parse_workers(reader, n, prefix + ".workers");
+  }
+  if (const YAML::Node n = node["speed_factors"]) {
+    entry.speed_factors = parse_speed_factors(reader, n, prefix + ".speed_factors", entry.workers);
+  } else if (entry.workers == config.workers) {
+    entry.speed_factors = config.speed_factors;
   }
   return entry;
 }
@@ -440,7 +467,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
   }
   std::set<std::string> labels;
   for (std::size_t i = 0; i < optimizers.size(); ++i) {
-    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i, registry);
+    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i, registry, config);
     if (!labels.insert(entry.label).second) {
       reader.fail(optimizers[i], "optimizers[" + std::to_string(i) + "].label",
                   "label '" + entry.label +
@@ -449,6 +476,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     }
     config.optimizers.push_back(std::move(entry));
   }
+  resolve_simulation_defaults(root, config);
   config.output = "results/" + config.name;
   if (const YAML::Node n = root["output"]) {
     config.output = reader.scalar(n, "output", "a folder name");
@@ -545,6 +573,12 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
     f.emplace_back(prefix + ".label", o.label);
     f.emplace_back(prefix + ".optimizer", o.optimizer);
     for (const auto& [name, value] : o.params) f.emplace_back(prefix + ".params." + name, value);
+    f.emplace_back(prefix + ".workers", std::to_string(o.workers));
+    std::string entry_factors;
+    for (double v : o.speed_factors) {
+      entry_factors += (entry_factors.empty() ? "" : ", ") + format_double(v);
+    }
+    f.emplace_back(prefix + ".speed_factors", "[" + entry_factors + "]");
   }
   return f;
 }
@@ -634,6 +668,12 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
       out << YAML::BeginMap;
       for (const auto& [name, value] : o.params) out << YAML::Key << name << YAML::Value << value;
       out << YAML::EndMap;
+    }
+    out << YAML::Key << "workers" << YAML::Value << o.workers;
+    if (!o.speed_factors.empty()) {
+      out << YAML::Key << "speed_factors" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double v : o.speed_factors) out << format_double(v);
+      out << YAML::EndSeq;
     }
     out << YAML::EndMap;
   }

@@ -241,10 +241,10 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
         spec.run_seed = seed;
         spec.seed_policy = config.seed_policy;
         spec.report_epochs = config.report_epochs;
-        spec.workers = config.workers;
+        spec.workers = entry.workers;
         spec.budget_kind = config.budget_kind;
         spec.fidelity_cost = config.fidelity_cost;
-        spec.speed_factors = config.speed_factors;
+        spec.speed_factors = entry.speed_factors;
         spec.decision_time = config.decision_time;
         const RunOutcome outcome = run_registered(benchmark, registry, entry.optimizer,
                                                   entry.params, SearchSpace(), spec, run);

@@ -68,7 +68,8 @@ struct RunSpec {
       10'000'000;  // asks at most: a guard against optimizers that never spend budget
 };
 
-// Throws InvalidArgument naming the field, its value and what is allowed.
+// The simulation settings (workers, speed_factors, decision_time): throws InvalidArgument naming
+// the field, its value and what is allowed. The budget is the entry points' to check.
 void check_run_spec(const RunSpec& spec);
 
 enum class StopReason { budget, optimizer_finished, query_limit };

@@ -35,6 +35,11 @@ struct SweepOptimizer {
   std::string label;        // unique within the sweep; names its rows and its runs/ folder
   std::string optimizer;    // registry name
   ParamAssignments params;  // every declared parameter, canonical text, declaration order
+  // Simulated workers of this entry's runs: the sweep's unless the entry sets its own (so one
+  // sweep can compare 1 and 8 workers). speed_factors: the entry's, else the sweep's when the
+  // worker counts agree, else none (every worker 1).
+  int workers = 1;
+  std::vector<double> speed_factors;
 };
 
 // A plug-in the config lists under `plugins:`, as loaded: its path (as written, relative to the
@@ -55,7 +60,7 @@ struct SweepConfig {
   std::vector<int> report_epochs = {kMaxEpochs, kSurrogateEpoch};
   int curve_points = 100;
   // Simulated workers (experiments/driver.hpp). Absent keys resolve at load time: budget_kind
-  // and curve_axis are total_cost for 1 worker, wallclock for more.
+  // and curve_axis are total_cost when every entry has 1 worker, wallclock otherwise.
   int workers = 1;
   BudgetKind budget_kind = BudgetKind::total_cost;
   FidelityCost fidelity_cost = FidelityCost::restart;

@@ -26,6 +26,16 @@ int run_run(const std::vector<std::string>& args) {
       "master seed; run i uses splitmix64(S, i)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
       "training seed per query: fixed (222), mean (over seeds) or sampled")(
+      "workers", po::value<int>()->default_value(1)->value_name("N"),
+      "simulated parallel workers (1 = one trial at a time)")(
+      "budget-kind", po::value<std::string>()->value_name("K"),
+      "total_cost (summed cost of the trials) or wallclock (simulated wall clock); default "
+      "total_cost with 1 worker, wallclock with more")(
+      "fidelity-cost", po::value<std::string>()->default_value("restart")->value_name("F"),
+      "cost of a lower-fidelity config continued: restart (every epoch again) or resume (only "
+      "the extra epochs)")("decision-time",
+                           po::value<double>()->default_value(0.0)->value_name("SECONDS"),
+                           "simulated seconds each ask() takes")(
       "quiet,q", "print only the summary, not one line per run (text output only)");
   add_data_options(options);
   add_param_options(options);
@@ -53,6 +63,34 @@ int run_run(const std::vector<std::string>& args) {
   registry.create(name, params);  // the name and parameters are valid before anything runs
   RunSpec spec;
   spec.budget_seconds = budget;
+  spec.workers = vm["workers"].as<int>();
+  if (spec.workers < 1 || spec.workers > kMaxWorkers) {
+    throw InvalidArgument("--workers " + std::to_string(spec.workers) + " must be in [1, " +
+                          std::to_string(kMaxWorkers) + "]");
+  }
+  spec.budget_kind = default_budget_kind(spec.workers);
+  if (vm.count("budget-kind")) {
+    const std::string text = vm["budget-kind"].as<std::string>();
+    try {
+      spec.budget_kind = parse_budget_kind(text);
+    } catch (const InvalidArgument&) {
+      throw InvalidArgument("--budget-kind '" + text +
+                            "' is not allowed; allowed: total_cost, wallclock");
+    }
+  }
+  const std::string fidelity_cost = vm["fidelity-cost"].as<std::string>();
+  try {
+    spec.fidelity_cost = parse_fidelity_cost(fidelity_cost);
+  } catch (const InvalidArgument&) {
+    throw InvalidArgument("--fidelity-cost '" + fidelity_cost +
+                          "' is not allowed; allowed: restart, resume");
+  }
+  spec.decision_time = vm["decision-time"].as<double>();
+  if (!(spec.decision_time >= 0.0) || spec.decision_time > kMaxBudgetSeconds) {
+    throw InvalidArgument("--decision-time " + format_double(spec.decision_time) +
+                          " must be a number of seconds in [0, " +
+                          format_double(kMaxBudgetSeconds) + "]");
+  }
   spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
   const std::uint64_t master_seed = vm["seed"].as<std::uint64_t>();
   const Benchmark benchmark = load_benchmark(vm);
@@ -70,11 +108,18 @@ int run_run(const std::vector<std::string>& args) {
     settings["runs"] = runs;
     settings["seed"] = master_seed;
     settings["seed_policy"] = seed_policy_name(spec.seed_policy);
+    settings["workers"] = spec.workers;
+    settings["budget_kind"] = budget_kind_name(spec.budget_kind);
+    settings["fidelity_cost"] = fidelity_cost_name(spec.fidelity_cost);
+    settings["decision_time"] = spec.decision_time;
     document["runs"] = Json::array();
   } else {
     std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_double(budget) << " s, "
               << runs << " runs, master seed " << master_seed << ", seed policy "
-              << seed_policy_name(spec.seed_policy) << "\n"
+              << seed_policy_name(spec.seed_policy) << ", " << spec.workers << " worker"
+              << (spec.workers == 1 ? "" : "s") << ", budget kind "
+              << budget_kind_name(spec.budget_kind) << ", fidelity cost "
+              << fidelity_cost_name(spec.fidelity_cost) << "\n"
               << "# data: " << benchmark.source().description << ", checksum "
               << benchmark.checksum() << "\n";
   }
@@ -101,6 +146,7 @@ int run_run(const std::vector<std::string>& args) {
                                   {"best_valid_acc", session.best_acc()},
                                   {"trials", session.num_queries()},
                                   {"total_cost", session.total_cost()},
+                                  {"wallclock", session.log().back().wallclock},
                                   {"test_acc_12", outcome.results.final_accs[0]},
                                   {"test_acc_200", outcome.results.final_accs[1]},
                                   {"stop_reason", stop_reason_name(outcome.stop_reason)}});

@@ -275,14 +275,18 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
   check_data(document["data"], benchmark);
 
   const Json& settings = document["settings"];
-  check_keys(settings,
-             {"optimizer", "origin", "params", "budget_seconds", "runs", "seed", "seed_policy"});
+  check_keys(settings, {"optimizer", "origin", "params", "budget_seconds", "runs", "seed",
+                        "seed_policy", "workers", "budget_kind", "fidelity_cost", "decision_time"});
   CHECK(settings["optimizer"] == "regularized_evolution");
   CHECK(settings["params"]["population_size"] == 20);
   check_exact(settings["budget_seconds"], 20000.0);
   CHECK(settings["runs"] == 3);
   CHECK(settings["seed"] == 1);
   CHECK(settings["seed_policy"] == "fixed");
+  CHECK(settings["workers"] == 1);
+  CHECK(settings["budget_kind"] == "total_cost");
+  CHECK(settings["fidelity_cost"] == "restart");
+  check_exact(settings["decision_time"], 0.0);
 
   const nhb2::Registry& registry = nhb2::builtin_optimizers();
   const auto& info = registry.find("regularized_evolution");
@@ -294,7 +298,7 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
     INFO("run " << run);
     const Json& object = document["runs"][run];
     check_keys(object, {"run", "run_seed", "best_key", "best_valid_acc", "trials", "total_cost",
-                        "test_acc_12", "test_acc_200", "stop_reason"});
+                        "wallclock", "test_acc_12", "test_acc_200", "stop_reason"});
     auto optimizer = registry.create("regularized_evolution", {{"population_size", "20"}});
     nhb2::RunSpec spec;
     spec.budget_seconds = 20000.0;
@@ -307,6 +311,7 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
     check_exact(object["best_valid_acc"], outcome.session.best_acc());
     CHECK(object["trials"] == outcome.session.num_queries());
     check_exact(object["total_cost"], outcome.session.total_cost());
+    check_exact(object["wallclock"], outcome.session.log().back().wallclock);
     check_exact(object["test_acc_12"], outcome.results.final_accs[0]);
     check_exact(object["test_acc_200"], outcome.results.final_accs[1]);
     CHECK(object["stop_reason"] == nhb2::stop_reason_name(outcome.stop_reason));

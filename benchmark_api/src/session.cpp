@@ -55,6 +55,12 @@ void Session::check(const QueryOptions& options) const {
     throw InvalidArgument("iepoch " + std::to_string(options.iepoch) +
                           " is out of range; allowed: 1.." + full());
   }
+  if (options.resume_from != 0 && (options.epoch != kMaxEpochs || options.resume_from < 1 ||
+                                   options.resume_from > kMaxEpochs)) {
+    throw InvalidArgument("resume_from " + std::to_string(options.resume_from) +
+                          " is not allowed; allowed: 0 (none) or 1.." + full() + " with epoch " +
+                          full());
+  }
   if (options.seed != 0) {
     benchmark_.seed_index(options.seed);  // throws for an unrecorded seed
     if (options_.seed_policy != SeedPolicy::fixed) {
@@ -68,16 +74,22 @@ QueryResult Session::answer(const Config& config, const QueryOptions& options) {
   if (options.epoch == kSurrogateEpoch)
     return QueryResult{benchmark_.avg_acc_200(config), std::nullopt};
   const int iepoch = options.iepoch == 0 ? kEpochsPerRun : options.iepoch;
+  const int from = options.resume_from;
+  // The cost of training to iepoch at seed s, or only its epochs after `from` (see the header).
+  const auto cost_at = [&](int s) {
+    const double full = benchmark_.cost(config, options.mode, iepoch, s);
+    if (from == 0) return full;
+    if (iepoch <= from) return 0.0;
+    return std::max(0.0, full - benchmark_.cost(config, options.mode, from, s));
+  };
   switch (options_.seed_policy) {
     case SeedPolicy::fixed: {
       const int s = options.seed != 0 ? benchmark_.seed_index(options.seed) : seed_index_;
-      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s),
-                         benchmark_.cost(config, options.mode, iepoch, s)};
+      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s), cost_at(s)};
     }
     case SeedPolicy::sampled: {
       const int s = uniform_index(rng_, benchmark_.table().num_seeds());
-      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s),
-                         benchmark_.cost(config, options.mode, iepoch, s)};
+      return QueryResult{benchmark_.accuracy(config, options.mode, iepoch, s), cost_at(s)};
     }
     case SeedPolicy::mean: {
       const int n = benchmark_.table().num_seeds();
@@ -85,7 +97,7 @@ QueryResult Session::answer(const Config& config, const QueryOptions& options) {
       double cost = 0.0;
       for (int s = 0; s < n; ++s) {
         accuracy += benchmark_.accuracy(config, options.mode, iepoch, s);
-        cost += benchmark_.cost(config, options.mode, iepoch, s);
+        cost += cost_at(s);
       }
       return QueryResult{accuracy / n, cost / n};
     }
@@ -102,17 +114,22 @@ QueryResult Session::query(const Config& config, const QueryOptions& options) {
   check(options);
   const QueryResult result = answer(config, options);
   if (options.epoch != kMaxEpochs) return result;
-  const double acc = result.accuracy;
-  const double cost = *result.cost;
+  // One worker, nothing in parallel: the wall clock is the total cost.
+  record(config, options.iepoch == 0 ? kEpochsPerRun : options.iepoch, result.accuracy,
+         *result.cost, total_cost_ + *result.cost, 0);
+  return result;
+}
+
+void Session::record(const Config& config, int epochs, double acc, double cost, double wallclock,
+                     int worker) {
   total_cost_ += cost;
   if (!best_key_ || best_acc_ < acc) {
     best_acc_ = acc;
     best_cost_ = cost;
     best_key_ = config;
   }
-  log_.push_back(LogRecord{config, options.iepoch == 0 ? kEpochsPerRun : options.iepoch, acc, cost,
-                           total_cost_, best_acc_, *best_key_});
-  return result;
+  log_.push_back(
+      LogRecord{config, epochs, acc, cost, total_cost_, best_acc_, *best_key_, wallclock, worker});
 }
 
 namespace {

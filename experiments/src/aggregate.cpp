@@ -26,13 +26,17 @@ std::vector<const RunRecord*> runs_of(const SweepData& data, const std::string& 
   return runs;
 }
 
+double curve_x(const SweepHeader& header, const QueryRecord& query) {
+  return header.curve_axis == "wallclock" ? query.wallclock : query.total_cost;
+}
+
 std::vector<double> cost_grid(const SweepData& data) {
   double lo = std::numeric_limits<double>::infinity();
   double hi = 0.0;
   for (const auto& r : data.runs) {
     if (r.queries.empty()) continue;
-    lo = std::min(lo, r.queries.front().total_cost);
-    hi = std::max(hi, r.queries.back().total_cost);
+    lo = std::min(lo, curve_x(data.header, r.queries.front()));
+    hi = std::max(hi, curve_x(data.header, r.queries.back()));
   }
   const int n = data.header.curve_points;
   std::vector<double> grid(static_cast<std::size_t>(n));
@@ -65,7 +69,9 @@ std::vector<OptimizerCurve> compute_curves(const SweepData& data) {
       std::vector<std::vector<double>> acc(num_epochs), regret(num_epochs);
       for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& queries = runs[i]->queries;
-        while (cursor[i] < queries.size() && queries[cursor[i]].total_cost <= cost) ++cursor[i];
+        while (cursor[i] < queries.size() && curve_x(data.header, queries[cursor[i]]) <= cost) {
+          ++cursor[i];
+        }
         if (cursor[i] == 0) continue;
         const QueryRecord& q = queries[cursor[i] - 1];
         for (std::size_t e = 0; e < num_epochs; ++e) {

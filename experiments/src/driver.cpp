@@ -2,6 +2,13 @@
 
 #include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/format.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace nhb2 {
 
@@ -17,36 +24,167 @@ const char* stop_reason_name(StopReason reason) {
   return "?";
 }
 
+const char* budget_kind_name(BudgetKind kind) {
+  return kind == BudgetKind::wallclock ? "wallclock" : "total_cost";
+}
+
+BudgetKind parse_budget_kind(const std::string& text) {
+  if (text == "total_cost") return BudgetKind::total_cost;
+  if (text == "wallclock") return BudgetKind::wallclock;
+  throw InvalidArgument("budget kind '" + text +
+                        "' is not allowed; allowed: total_cost, wallclock");
+}
+
+BudgetKind default_budget_kind(int workers) {
+  return workers > 1 ? BudgetKind::wallclock : BudgetKind::total_cost;
+}
+
+const char* fidelity_cost_name(FidelityCost rule) {
+  return rule == FidelityCost::resume ? "resume" : "restart";
+}
+
+FidelityCost parse_fidelity_cost(const std::string& text) {
+  if (text == "restart") return FidelityCost::restart;
+  if (text == "resume") return FidelityCost::resume;
+  throw InvalidArgument("fidelity cost '" + text + "' is not allowed; allowed: restart, resume");
+}
+
+void check_run_spec(const RunSpec& spec) {
+  if (spec.workers < 1 || spec.workers > kMaxWorkers) {
+    throw InvalidArgument("workers " + std::to_string(spec.workers) + " must be in [1, " +
+                          std::to_string(kMaxWorkers) + "]");
+  }
+  if (!spec.speed_factors.empty()) {
+    if (spec.speed_factors.size() != static_cast<std::size_t>(spec.workers)) {
+      throw InvalidArgument("speed_factors has " + std::to_string(spec.speed_factors.size()) +
+                            " values; give one per worker (" + std::to_string(spec.workers) +
+                            ") or none");
+    }
+    for (double factor : spec.speed_factors) {
+      if (!(factor > 0.0) || !std::isfinite(factor)) {
+        throw InvalidArgument("speed factor " + format_double(factor) +
+                              " must be a finite number > 0");
+      }
+    }
+  }
+  if (!(spec.decision_time >= 0.0) || spec.decision_time > kMaxBudgetSeconds) {
+    throw InvalidArgument("decision_time " + format_double(spec.decision_time) +
+                          " must be a number of seconds in [0, " +
+                          format_double(kMaxBudgetSeconds) + "]");
+  }
+}
+
+namespace {
+
+// A trial occupying a worker, answered at ask time.
+struct RunningTrial {
+  Trial trial;
+  double finish = 0.0;      // simulated wall clock at completion
+  std::uint64_t order = 0;  // ask sequence number: the earlier ask completes first on ties
+  int worker = 0;
+  double valid_acc = 0.0;
+  double cost = 0.0;
+};
+
+struct CompletesLater {
+  bool operator()(const RunningTrial& a, const RunningTrial& b) const {
+    if (a.finish != b.finish) return a.finish > b.finish;
+    return a.order > b.order;
+  }
+};
+
+}  // namespace
+
 RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const SearchSpace& space,
                          const RunSpec& spec) {
+  check_run_spec(spec);
   SessionOptions session_options;
   session_options.seed_policy = spec.seed_policy;
   session_options.seed = spec.seed;
   session_options.rng_seed = stream_seed(spec.run_seed, Stream::oracle);
   RunOutcome outcome{Session(benchmark, session_options), Results{}, StopReason::budget};
   Session& session = outcome.session;
+  const bool wallclock = spec.budget_kind == BudgetKind::wallclock;
+  const bool resume = spec.fidelity_cost == FidelityCost::resume;
+
+  std::priority_queue<RunningTrial, std::vector<RunningTrial>, CompletesLater> running;
+  std::unordered_set<std::uint64_t> pending_ids;
+  std::unordered_map<int, int> trained;  // config index → highest completed fidelity (resume)
+  std::vector<int> idle(static_cast<std::size_t>(spec.workers));
+  for (int w = 0; w < spec.workers; ++w) idle[static_cast<std::size_t>(w)] = w;
+  double now = 0.0;
+  double started_cost = 0.0;  // summed cost of every trial started
+  std::uint64_t asks = 0;
+  bool asking = true;
 
   optimizer.reset(space, make_rng(stream_seed(spec.run_seed, Stream::optimizer)));
-  while (session.total_cost() < spec.budget_seconds) {
-    if (optimizer.finished()) {
-      outcome.stop_reason = StopReason::optimizer_finished;
+  while (true) {
+    std::sort(idle.begin(), idle.end());
+    std::size_t used = 0;
+    while (asking && used < idle.size()) {
+      if (!((wallclock ? now : started_cost) < spec.budget_seconds)) {
+        asking = false;
+        break;
+      }
+      if (optimizer.finished()) {
+        outcome.stop_reason = StopReason::optimizer_finished;
+        asking = false;
+        break;
+      }
+      if (asks >= spec.max_queries) {
+        outcome.stop_reason = StopReason::query_limit;
+        asking = false;
+        break;
+      }
+      const Trial trial = optimizer.ask();
+      if (!space.contains(trial.config) || trial.epochs < 1 || trial.epochs > kMaxEpochs) {
+        throw Error("the optimizer proposed an invalid trial: " + describe(trial.config) + " at " +
+                    std::to_string(trial.epochs) +
+                    " epochs (allowed: a config of the search space, epochs 1.." +
+                    std::to_string(kMaxEpochs) + ")");
+      }
+      if (!pending_ids.insert(trial.id).second) {
+        throw Error("the optimizer returned trial id " + std::to_string(trial.id) + " (" +
+                    describe(trial.config) + " at " + std::to_string(trial.epochs) +
+                    " epochs), but a pending trial (asked, not yet told) already has that id; "
+                    "the ids of pending trials must differ");
+      }
+      QueryOptions query;
+      query.iepoch = trial.epochs;
+      if (resume) {
+        const auto it = trained.find(trial.config.index());
+        if (it != trained.end()) query.resume_from = it->second;
+      }
+      const QueryResult result = session.evaluate(trial.config, query);
+      const double cost = *result.cost;
+      started_cost += cost;
+      const int worker = idle[used++];
+      const double factor =
+          spec.speed_factors.empty() ? 1.0 : spec.speed_factors[static_cast<std::size_t>(worker)];
+      const double finish = now + spec.decision_time + cost * factor;
+      running.push(RunningTrial{trial, finish, asks++, worker, result.accuracy, cost});
+    }
+    idle.erase(idle.begin(), idle.begin() + static_cast<std::ptrdiff_t>(used));
+    if (running.empty()) break;
+    const double next = running.top().finish;
+    if (wallclock && next > spec.budget_seconds) {
+      outcome.discarded = running.size();
       break;
     }
-    if (session.num_queries() >= spec.max_queries) {
-      outcome.stop_reason = StopReason::query_limit;
-      break;
+    now = next;
+    while (!running.empty() && running.top().finish == now) {
+      const RunningTrial done = running.top();
+      running.pop();
+      pending_ids.erase(done.trial.id);
+      if (resume) {
+        int& fidelity = trained[done.trial.config.index()];
+        fidelity = std::max(fidelity, done.trial.epochs);
+      }
+      session.record(done.trial.config, done.trial.epochs, done.valid_acc, done.cost, now,
+                     done.worker);
+      optimizer.tell(done.trial, Observation{done.valid_acc, done.cost});
+      idle.push_back(done.worker);
     }
-    const Trial trial = optimizer.ask();
-    if (!space.contains(trial.config) || trial.epochs < 1 || trial.epochs > kMaxEpochs) {
-      throw Error("the optimizer proposed an invalid trial: " + describe(trial.config) + " at " +
-                  std::to_string(trial.epochs) +
-                  " epochs (allowed: a config of the search space, epochs 1.." +
-                  std::to_string(kMaxEpochs) + ")");
-    }
-    QueryOptions query;
-    query.iepoch = trial.epochs;
-    const QueryResult result = session.query(trial.config, query);
-    optimizer.tell(trial, Observation{result.accuracy, *result.cost});
   }
   if (!session.has_incumbent()) {
     throw Error("the run made no query (budget " + std::to_string(spec.budget_seconds) + " s)");

@@ -65,7 +65,9 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
   const std::string title = "sweep " + h.name + " — data: " + describe_source(h) + ", " +
                             std::to_string(h.runs) + " runs";
   s << "set title " << quoted(title) << " noenhanced\n"
-    << "set xlabel \"simulated cost (seconds, log scale)\"\n"
+    << (h.curve_axis == "wallclock"
+            ? "set xlabel \"simulated wall-clock time (seconds, log scale)\"\n"
+            : "set xlabel \"simulated cost (seconds, log scale)\"\n")
     << "set ylabel \"incumbent test accuracy (%, " << epoch
     << " epochs), mean ± s.e.\" noenhanced\n"
     << "set logscale x\n";

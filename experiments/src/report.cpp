@@ -33,7 +33,8 @@ void append_stats(std::string& out, const DistributionStats& s) {
 
 std::string curves_csv(const SweepData& data) {
   std::string out = format_header(data.header);
-  out += "optimizer,cost,n";
+  // The x column is named after the curve axis: cost (summed cost) or wallclock.
+  out += data.header.curve_axis == "wallclock" ? "optimizer,wallclock,n" : "optimizer,cost,n";
   for (int e : data.header.report_epochs) {
     for (const std::string stat : {"mean", "se", "median", "q25", "q75"}) {
       out += ",test_acc_" + std::to_string(e) + "_" + stat;

@@ -25,9 +25,11 @@ namespace nhb2 {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys = {
-    "name",          "data",         "budget",  "runs",       "master_seed", "seed_policy",
-    "report_epochs", "curve_points", "plugins", "optimizers", "output",      "provenance"};
-const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params"};
+    "name",          "data",         "budget",  "runs",        "master_seed",   "seed_policy",
+    "report_epochs", "curve_points", "workers", "budget_kind", "fidelity_cost", "speed_factors",
+    "decision_time", "curve_axis",   "plugins", "optimizers",  "output",        "provenance"};
+const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params", "workers",
+                                                 "speed_factors"};
 
 // Reads one file's nodes and reports errors at their position.
 class Reader {
@@ -112,6 +114,90 @@ class Reader {
  private:
   std::string file_;
 };
+
+// One of `allowed`, or a failure naming the key, the value and what is allowed.
+std::string choice(const Reader& reader, const YAML::Node& node, const std::string& key,
+                   const std::vector<std::string>& allowed) {
+  const std::string text = reader.scalar(node, key, "one of " + join(allowed));
+  if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+    reader.fail(node, key,
+                "'" + text + "' is not allowed" + did_you_mean(text, allowed) +
+                    "; allowed: " + join(allowed));
+  }
+  return text;
+}
+
+int parse_workers(const Reader& reader, const YAML::Node& n, const std::string& key) {
+  const long long workers = reader.integer(n, key);
+  if (workers < 1 || workers > kMaxWorkers) {
+    reader.fail(
+        n, key,
+        "must be an integer in [1, " + std::to_string(kMaxWorkers) + "], got " + n.Scalar());
+  }
+  return static_cast<int>(workers);
+}
+
+std::vector<double> parse_speed_factors(const Reader& reader, const YAML::Node& n,
+                                        const std::string& key, int workers) {
+  if (!n.IsSequence()) {
+    reader.fail(n, key, "expected a list of numbers > 0, one per worker, got " + Reader::kind(n));
+  }
+  if (n.size() != static_cast<std::size_t>(workers)) {
+    reader.fail(n, key,
+                "has " + std::to_string(n.size()) +
+                    " values; give one per worker (workers: " + std::to_string(workers) + ")");
+  }
+  std::vector<double> factors;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double factor = reader.real(n[i], key);
+    if (!(factor > 0.0)) {
+      reader.fail(n[i], key,
+                  "factor " + n[i].Scalar() +
+                      " is not allowed; a speed factor is a number > 0 (a trial on worker w "
+                      "takes cost × factor_w simulated seconds)");
+    }
+    factors.push_back(factor);
+  }
+  return factors;
+}
+
+// workers, budget_kind, fidelity_cost, speed_factors, decision_time, curve_axis; the defaults
+// of budget_kind and curve_axis are resolved by resolve_simulation_defaults once the optimizer
+// entries are known.
+void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig& config) {
+  if (const YAML::Node n = root["workers"]) config.workers = parse_workers(reader, n, "workers");
+  if (const YAML::Node n = root["budget_kind"]) {
+    config.budget_kind =
+        parse_budget_kind(choice(reader, n, "budget_kind", {"total_cost", "wallclock"}));
+  }
+  if (const YAML::Node n = root["fidelity_cost"]) {
+    config.fidelity_cost =
+        parse_fidelity_cost(choice(reader, n, "fidelity_cost", {"restart", "resume"}));
+  }
+  if (const YAML::Node n = root["speed_factors"]) {
+    config.speed_factors = parse_speed_factors(reader, n, "speed_factors", config.workers);
+  }
+  if (const YAML::Node n = root["decision_time"]) {
+    config.decision_time = reader.real(n, "decision_time");
+    if (!(config.decision_time >= 0.0) || config.decision_time > kMaxBudgetSeconds) {
+      reader.fail(n, "decision_time",
+                  "must be a number of simulated seconds in [0, " +
+                      format_double(kMaxBudgetSeconds) + "], got " + n.Scalar());
+    }
+  }
+  if (const YAML::Node n = root["curve_axis"]) {
+    config.curve_axis = choice(reader, n, "curve_axis", {"total_cost", "wallclock"});
+  }
+}
+
+// Absent budget_kind and curve_axis: total_cost when every entry runs on 1 worker, else wallclock.
+void resolve_simulation_defaults(const YAML::Node& root, SweepConfig& config) {
+  int most_workers = config.workers;
+  for (const SweepOptimizer& o : config.optimizers)
+    most_workers = std::max(most_workers, o.workers);
+  if (!root["budget_kind"]) config.budget_kind = default_budget_kind(most_workers);
+  if (!root["curve_axis"]) config.curve_axis = most_workers > 1 ? "wallclock" : "total_cost";
+}
 
 bool valid_label(const std::string& label) {
   if (label.empty() || label[0] == '.' || label[0] == '-') return false;
@@ -206,7 +292,7 @@ std::string read_config_text(const std::string& path) {
 }
 
 SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std::size_t index,
-                               const Registry& registry) {
+                               const Registry& registry, const SweepConfig& config) {
   const std::string prefix = "optimizers[" + std::to_string(index) + "]";
   if (!node.IsMap()) {
     reader.fail(
@@ -261,6 +347,15 @@ SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std
     }
   } else {
     entry.params = resolve_params(entry.optimizer, info.params, {}).items();
+  }
+  entry.workers = config.workers;
+  if (const YAML::Node n = node["workers"]) {
+    entry.workers = parse_workers(reader, n, prefix + ".workers");
+  }
+  if (const YAML::Node n = node["speed_factors"]) {
+    entry.speed_factors = parse_speed_factors(reader, n, prefix + ".speed_factors", entry.workers);
+  } else if (entry.workers == config.workers) {
+    entry.speed_factors = config.speed_factors;
   }
   return entry;
 }
@@ -341,6 +436,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     }
     config.curve_points = static_cast<int>(points);
   }
+  parse_simulation(reader, root, config);
   std::vector<const PluginRecord*> listed;
   for (const auto& [path, node] : plugin_entries(reader, root)) {
     const PluginRecord* record = registry.find_plugin(path);
@@ -371,7 +467,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
   }
   std::set<std::string> labels;
   for (std::size_t i = 0; i < optimizers.size(); ++i) {
-    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i, registry);
+    SweepOptimizer entry = parse_optimizer(reader, optimizers[i], i, registry, config);
     if (!labels.insert(entry.label).second) {
       reader.fail(optimizers[i], "optimizers[" + std::to_string(i) + "].label",
                   "label '" + entry.label +
@@ -380,6 +476,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     }
     config.optimizers.push_back(std::move(entry));
   }
+  resolve_simulation_defaults(root, config);
   config.output = "results/" + config.name;
   if (const YAML::Node n = root["output"]) {
     config.output = reader.scalar(n, "output", "a folder name");
@@ -456,6 +553,14 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
   for (int e : config.report_epochs) epochs += (epochs.empty() ? "" : ", ") + std::to_string(e);
   f.emplace_back("report_epochs", "[" + epochs + "]");
   f.emplace_back("curve_points", std::to_string(config.curve_points));
+  f.emplace_back("workers", std::to_string(config.workers));
+  f.emplace_back("budget_kind", budget_kind_name(config.budget_kind));
+  f.emplace_back("fidelity_cost", fidelity_cost_name(config.fidelity_cost));
+  std::string factors;
+  for (double v : config.speed_factors) factors += (factors.empty() ? "" : ", ") + format_double(v);
+  f.emplace_back("speed_factors", "[" + factors + "]");
+  f.emplace_back("decision_time", format_double(config.decision_time));
+  f.emplace_back("curve_axis", config.curve_axis);
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
     const std::string prefix = "plugins[" + std::to_string(i) + "]";
     f.emplace_back(prefix, config.plugins[i].path);
@@ -468,6 +573,12 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
     f.emplace_back(prefix + ".label", o.label);
     f.emplace_back(prefix + ".optimizer", o.optimizer);
     for (const auto& [name, value] : o.params) f.emplace_back(prefix + ".params." + name, value);
+    f.emplace_back(prefix + ".workers", std::to_string(o.workers));
+    std::string entry_factors;
+    for (double v : o.speed_factors) {
+      entry_factors += (entry_factors.empty() ? "" : ", ") + format_double(v);
+    }
+    f.emplace_back(prefix + ".speed_factors", "[" + entry_factors + "]");
   }
   return f;
 }
@@ -530,6 +641,16 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
   out << YAML::Key << "seed_policy" << YAML::Value << seed_policy_name(config.seed_policy);
   out << YAML::Key << "report_epochs" << YAML::Value << YAML::Flow << config.report_epochs;
   out << YAML::Key << "curve_points" << YAML::Value << config.curve_points;
+  out << YAML::Key << "workers" << YAML::Value << config.workers;
+  out << YAML::Key << "budget_kind" << YAML::Value << budget_kind_name(config.budget_kind);
+  out << YAML::Key << "fidelity_cost" << YAML::Value << fidelity_cost_name(config.fidelity_cost);
+  if (!config.speed_factors.empty()) {
+    out << YAML::Key << "speed_factors" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (double v : config.speed_factors) out << format_double(v);
+    out << YAML::EndSeq;
+  }
+  out << YAML::Key << "decision_time" << YAML::Value << format_double(config.decision_time);
+  out << YAML::Key << "curve_axis" << YAML::Value << config.curve_axis;
   if (!config.plugins.empty()) {
     out << YAML::Key << "plugins" << YAML::Value << YAML::BeginSeq;
     for (const SweepPlugin& plugin : config.plugins) out << plugin.path;
@@ -547,6 +668,12 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
       out << YAML::BeginMap;
       for (const auto& [name, value] : o.params) out << YAML::Key << name << YAML::Value << value;
       out << YAML::EndMap;
+    }
+    out << YAML::Key << "workers" << YAML::Value << o.workers;
+    if (!o.speed_factors.empty()) {
+      out << YAML::Key << "speed_factors" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double v : o.speed_factors) out << format_double(v);
+      out << YAML::EndSeq;
     }
     out << YAML::EndMap;
   }

@@ -37,7 +37,7 @@ std::string epochs_suffix_columns(const std::string& prefix, const std::vector<i
 std::string trajectory_columns(const std::vector<int>& epochs) {
   return "optimizer,run,step,cellcode,lr,batch_size,epochs,valid_acc,cost,total_cost,"
          "incumbent_cellcode,incumbent_lr,incumbent_batch_size,incumbent_valid_acc" +
-         epochs_suffix_columns("incumbent_test_acc_", epochs);
+         epochs_suffix_columns("incumbent_test_acc_", epochs) + ",wallclock,worker";
 }
 
 std::string run_columns(const std::vector<int>& epochs) {
@@ -68,6 +68,10 @@ void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t nu
       out += ',';
       append_double(out, q.incumbent_test_accs[e]);
     }
+    out += ',';
+    append_double(out, q.wallclock);
+    out += ',';
+    out += std::to_string(q.worker);
     out += '\n';
   }
 }
@@ -168,6 +172,8 @@ QueryRecord parse_query(RowParser& p, std::size_t num_epochs) {
   q.incumbent = p.config();
   q.incumbent_valid_acc = p.real();
   for (std::size_t i = 0; i < num_epochs; ++i) q.incumbent_test_accs[i] = p.real();
+  q.wallclock = p.real();
+  q.worker = static_cast<int>(p.integer());
   return q;
 }
 
@@ -215,6 +221,14 @@ std::string format_header(const SweepHeader& h) {
   out += "# report_epochs:";
   for (int e : h.report_epochs) out += " " + std::to_string(e);
   out += "\n# curve_points: " + std::to_string(h.curve_points) + "\n";
+  out += "# workers: " + std::to_string(h.workers) + "\n";
+  out += "# budget_kind: " + h.budget_kind + "\n";
+  out += "# fidelity_cost: " + h.fidelity_cost + "\n";
+  out += "# speed_factors:";
+  for (double v : h.speed_factors) out += " " + format_double(v);
+  if (h.speed_factors.empty()) out += " none";
+  out += "\n# decision_time: " + format_double(h.decision_time) + "\n";
+  out += "# curve_axis: " + h.curve_axis + "\n";
   out += "# optimizers:";
   for (const auto& label : h.labels) out += " " + label;
   out += "\n# best_test_acc:";
@@ -254,7 +268,7 @@ std::string runs_csv(const SweepData& data) {
 }
 
 std::string checkpoint_text(const RunRecord& record, const std::vector<int>& report_epochs) {
-  std::string out = "# nhb2 sweep checkpoint v1: R = runs.csv row, Q = trajectories.csv rows\n";
+  std::string out = "# nhb2 sweep checkpoint v2: R = runs.csv row, Q = trajectories.csv rows\n";
   out += "# R " + run_columns(report_epochs) + "\n";
   out += "R,";
   append_run_row(out, record);
@@ -292,7 +306,7 @@ RunRecord parse_checkpoint(const std::string& text, const std::vector<int>& repo
       have_run = true;
     } else if (line.compare(0, 2, "Q,") == 0 && have_run) {
       RowParser p(where, line_number, split(std::string_view(line).substr(2)));
-      p.expect_size(14 + report_epochs.size());
+      p.expect_size(16 + report_epochs.size());
       p.text();
       p.integer();
       p.integer();
@@ -344,6 +358,18 @@ SweepData read_sweep_results(const std::string& dir) {
       h.seed_policy = meta["seed_policy"];
       h.report_epochs = parse_int_list(meta["report_epochs"]);
       h.curve_points = std::atoi(meta["curve_points"].c_str());
+      // Settings of the simulated workers; absent in files of earlier versions.
+      if (meta.count("workers")) h.workers = std::atoi(meta["workers"].c_str());
+      if (meta.count("budget_kind")) h.budget_kind = meta["budget_kind"];
+      if (meta.count("fidelity_cost")) h.fidelity_cost = meta["fidelity_cost"];
+      std::istringstream factors(meta["speed_factors"]);
+      for (std::string v; factors >> v;) {
+        if (v != "none") h.speed_factors.push_back(std::strtod(v.c_str(), nullptr));
+      }
+      if (meta.count("decision_time")) {
+        h.decision_time = std::strtod(meta["decision_time"].c_str(), nullptr);
+      }
+      if (meta.count("curve_axis")) h.curve_axis = meta["curve_axis"];
       std::istringstream labels(meta["optimizers"]);
       for (std::string label; labels >> label;) h.labels.push_back(label);
       std::istringstream best(meta["best_test_acc"]);
@@ -356,7 +382,8 @@ SweepData read_sweep_results(const std::string& dir) {
                       [](int e) { return e == kMaxEpochs || e == kSurrogateEpoch; }) &&
           (epochs.size() == 1 || epochs[0] != epochs[1]);
       if (!epochs_ok || h.labels.empty() || h.best_test_accs.size() != epochs.size() ||
-          h.runs < 1 || h.curve_points < 2 || h.curve_points > 10000) {
+          h.runs < 1 || h.curve_points < 2 || h.curve_points > 10000 ||
+          (h.curve_axis != "total_cost" && h.curve_axis != "wallclock")) {
         throw DataError(runs_path + ": the header comments are missing or damaged");
       }
       if (line != run_columns(h.report_epochs)) {
@@ -379,7 +406,7 @@ SweepData read_sweep_results(const std::string& dir) {
   if (!traj_in)
     throw DataError(traj_path + ": cannot open (does the folder hold a finished sweep?)");
   const std::string columns = trajectory_columns(data.header.report_epochs);
-  const std::size_t num_fields = 14 + data.header.report_epochs.size();
+  const std::size_t num_fields = 16 + data.header.report_epochs.size();
   line_number = 0;
   bool seen_columns = false;
   std::string row;

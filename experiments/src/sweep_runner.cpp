@@ -71,6 +71,8 @@ RunRecord make_record(const SweepOptimizer& entry, int run, std::uint64_t seed,
     q.total_cost = logged.total_cost;
     q.incumbent = logged.best_key;
     q.incumbent_valid_acc = logged.best_acc;
+    q.wallclock = logged.wallclock;
+    q.worker = logged.worker;
     if (i == 0 || q.incumbent != r.queries[i - 1].incumbent) {
       for (std::size_t e = 0; e < epochs.size(); ++e) {
         incumbent_accs[e] = test_accuracy(q.incumbent, epochs[e]);
@@ -159,6 +161,12 @@ SweepHeader make_sweep_header(const SweepConfig& config, const Benchmark& benchm
   h.seed_policy = seed_policy_name(config.seed_policy);
   h.report_epochs = config.report_epochs;
   h.curve_points = config.curve_points;
+  h.workers = config.workers;
+  h.budget_kind = budget_kind_name(config.budget_kind);
+  h.fidelity_cost = fidelity_cost_name(config.fidelity_cost);
+  h.speed_factors = config.speed_factors;
+  h.decision_time = config.decision_time;
+  h.curve_axis = config.curve_axis;
   for (const auto& o : config.optimizers) h.labels.push_back(o.label);
   const TestAccuracy test_accuracy(benchmark, config.seed_policy);
   for (int e : config.report_epochs) {
@@ -233,6 +241,11 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
         spec.run_seed = seed;
         spec.seed_policy = config.seed_policy;
         spec.report_epochs = config.report_epochs;
+        spec.workers = entry.workers;
+        spec.budget_kind = config.budget_kind;
+        spec.fidelity_cost = config.fidelity_cost;
+        spec.speed_factors = entry.speed_factors;
+        spec.decision_time = config.decision_time;
         const RunOutcome outcome = run_registered(benchmark, registry, entry.optimizer,
                                                   entry.params, SearchSpace(), spec, run);
         RunRecord record =

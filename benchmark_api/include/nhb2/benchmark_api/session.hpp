@@ -6,16 +6,22 @@
 //   epoch ∈ {12, 200}; mode ∈ {train, valid, test}; iepoch ∈ 1..12 and only with epoch 12
 //   (0 means "= epoch"); seed = a recorded seed for this query only (0 means the session's).
 //   Epoch 12: every query appends one LogRecord to log(): the config, its fidelity, accuracy,
-//   cost and the running total cost; the incumbent is replaced when there is none yet or
-//   best_acc < acc (strict), and the record holds the incumbent after that query. The reference
-//   API's parallel lists (acc_trans, key_trans, total_cost_trans, best_acc_trans,
-//   best_key_trans, ...) are views derived from log(), built on each call.
-//   Epoch 200: accuracy = avg_acc_200 whatever the mode; no cost; not logged.
-//   Invalid arguments throw InvalidArgument naming the value and the allowed ones; nothing is
-//   logged for them.
+//   cost, the running total cost and the simulated wall clock at completion (a plain query runs
+//   on worker 0 with nothing in parallel, so its wallclock equals its total_cost); the incumbent is
+//   replaced when there is none yet or best_acc < acc (strict), and the record holds the incumbent
+//   after that query. The reference API's parallel lists (acc_trans, key_trans, total_cost_trans,
+//   best_acc_trans, best_key_trans, ...) are views derived from log(), built on each call. Epoch
+//   200: accuracy = avg_acc_200 whatever the mode; no cost; not logged. Invalid arguments throw
+//   InvalidArgument naming the value and the allowed ones; nothing is logged for them.
 // Seed policy: fixed (default: the session's seed, initially the smallest recorded one),
 //   mean (accuracy and cost are means over all recorded seeds), or sampled (a seed drawn per
 //   query from the session's own random stream).
+// resume_from (cost of a continued training): with resume_from = j > 0 a query at iepoch k costs
+//   only the epochs after j: cost(k) − cost(j) per seed (both at the query's seed; the mean
+//   policy averages the per-seed differences), clamped at 0, and 0 when k <= j (the checkpoint
+//   already holds that fidelity). The accuracy is the one at k as always.
+// record(): logs a result answered earlier by evaluate() (the driver's parallel workers): the
+//   same bookkeeping as query(), with the wall clock and worker the caller simulated.
 // Deviation from the reference: there, passing seed= to a query changes the seed for all later
 // queries; here it applies to that query only (set_seed() changes it for good).
 
@@ -37,8 +43,9 @@ SeedPolicy parse_seed_policy(const std::string& text);
 struct QueryOptions {
   int epoch = kMaxEpochs;
   Mode mode = Mode::valid;
-  int iepoch = 0;  // 0: the same as epoch
-  int seed = 0;    // 0: the session's seed (policy fixed only)
+  int iepoch = 0;       // 0: the same as epoch
+  int seed = 0;         // 0: the session's seed (policy fixed only)
+  int resume_from = 0;  // > 0: a fidelity already trained; cost only the epochs after it (epoch 12)
 };
 
 struct QueryResult {
@@ -61,6 +68,8 @@ struct LogRecord {
   double total_cost = 0.0;  // the run's summed cost after it
   double best_acc = 0.0;    // the incumbent's accuracy after it
   Config best_key;          // the incumbent after it
+  double wallclock = 0.0;   // simulated wall-clock seconds at its completion
+  int worker = 0;           // the simulated worker that ran it
 };
 
 struct Results {
@@ -74,12 +83,17 @@ class Session {
 
   // Logged (epoch 12) query. Throws InvalidArgument for bad options.
   QueryResult query(const Config& config, const QueryOptions& options = {});
+  // Logs a result of evaluate(config, {iepoch = epochs}) as if queried now: adds `cost` to the
+  // total cost, updates the incumbent and appends a LogRecord with `wallclock` and `worker`.
+  void record(const Config& config, int epochs, double acc, double cost, double wallclock,
+              int worker);
   // The same answer, never logged (and, for policy sampled, drawing from the stream all the same).
   QueryResult evaluate(const Config& config, const QueryOptions& options = {});
 
   // The incumbent's accuracy at each epoch in `mode`, not logged. Throws Error when nothing was
   // queried yet.
-  Results results(const std::vector<int>& epochs = {kMaxEpochs, kSurrogateEpoch}, Mode mode = Mode::test);
+  Results results(const std::vector<int>& epochs = {kMaxEpochs, kSurrogateEpoch},
+                  Mode mode = Mode::test);
 
   void set_seed(int seed);  // throws InvalidArgument for an unrecorded seed
   int seed() const { return benchmark_.seeds()[seed_index_]; }

@@ -16,5 +16,8 @@ constexpr int kSurrogateEpoch = 200;
 constexpr double kMaxBudgetSeconds = 1e8;
 constexpr int kMaxRuns = 1'000'000;
 constexpr int kMaxJobs = 256;
+// Simulated parallel workers per run (RunSpec::workers). Each worker is a few bytes of simulator
+// state; beyond this the asks of one decision round dwarf any real cluster.
+constexpr int kMaxWorkers = 1024;
 
 }  // namespace nhb2

@@ -2,11 +2,12 @@
 // Aggregates of a finished sweep (SweepData): anytime curves, the final table, ranks and
 // pairwise tests. Pure functions of the records, so `nhb2 report` recomputes them exactly.
 //
-// Curves: a common cost grid of header.curve_points points, log-spaced from the smallest cost
-// at which any run has its first result to the largest final total cost of any run (so the last
-// point is every run's final incumbent). At grid cost c a run's value is its incumbent after its
-// last query with total_cost <= c (forward fill); runs with no query by c do not count, and
-// `n` says how many runs do. Regret = best test accuracy in the table − the incumbent's
+// Curves: a common grid of header.curve_points points on the x axis header.curve_axis (a query's
+// total_cost, or its simulated wallclock at completion; both grow along a run's log), log-spaced
+// from the smallest x at which any run has its first result to the largest final x of any run
+// (so the last point is every run's final incumbent). At grid value c a run's value is its
+// incumbent after its last query with x <= c (forward fill); runs with no query by c do not count,
+// and `n` says how many runs do. Regret = best test accuracy in the table − the incumbent's
 // (header.best_test_accs). Statistics as in statistics.hpp.
 // Summary: per optimizer the driver's final test accuracy per report epoch (mean ± sample std
 // over runs); the average rank per report epoch (per run index, across optimizers, 1 = best,
@@ -31,8 +32,8 @@ struct DistributionStats {
 DistributionStats describe_distribution(const std::vector<double>& values);
 
 struct CurvePoint {
-  double cost = 0.0;
-  std::size_t n = 0;                        // runs with an incumbent by this cost
+  double cost = 0.0;  // the grid value on header.curve_axis (total cost or wall clock, seconds)
+  std::size_t n = 0;  // runs with an incumbent by this cost
   std::vector<DistributionStats> test_acc;  // per report epoch
   std::vector<DistributionStats> regret;    // per report epoch
 };
@@ -42,6 +43,8 @@ struct OptimizerCurve {
   std::vector<CurvePoint> points;
 };
 
+// A query's x on the curve axis of `header`.
+double curve_x(const SweepHeader& header, const QueryRecord& query);
 std::vector<double> cost_grid(const SweepData& data);
 std::vector<OptimizerCurve> compute_curves(const SweepData& data);
 

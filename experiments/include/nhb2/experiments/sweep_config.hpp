@@ -3,7 +3,8 @@
 //
 // load_sweep_config() parses and validates everything that can be checked without loading the
 // data: YAML syntax, known keys (an unknown one gets a "did you mean"), value types, budget > 0,
-// runs >= 1, seed policy, report epochs, unique labels, known optimizers and parameters (each
+// runs >= 1, seed policy, report epochs, workers, budget kind, fidelity cost, speed factors,
+// decision time, curve axis, unique labels, known optimizers and parameters (each
 // resolved against its declaration, so every default is filled in), that a data file exists and
 // that every plug-in the config lists is loaded in the registry it is given.
 // Every failure throws ConfigError whose message starts "FILE:LINE:COLUMN: key 'KEY': " and says
@@ -14,6 +15,7 @@
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/params.hpp>
 #include <nhb2/core/registry.hpp>
+#include <nhb2/experiments/driver.hpp>
 
 #include <cstdint>
 #include <string>
@@ -33,6 +35,11 @@ struct SweepOptimizer {
   std::string label;        // unique within the sweep; names its rows and its runs/ folder
   std::string optimizer;    // registry name
   ParamAssignments params;  // every declared parameter, canonical text, declaration order
+  // Simulated workers of this entry's runs: the sweep's unless the entry sets its own (so one
+  // sweep can compare 1 and 8 workers). speed_factors: the entry's, else the sweep's when the
+  // worker counts agree, else none (every worker 1).
+  int workers = 1;
+  std::vector<double> speed_factors;
 };
 
 // A plug-in the config lists under `plugins:`, as loaded: its path (as written, relative to the
@@ -52,6 +59,14 @@ struct SweepConfig {
   SeedPolicy seed_policy = SeedPolicy::fixed;
   std::vector<int> report_epochs = {kMaxEpochs, kSurrogateEpoch};
   int curve_points = 100;
+  // Simulated workers (experiments/driver.hpp). Absent keys resolve at load time: budget_kind
+  // and curve_axis are total_cost when every entry has 1 worker, wallclock otherwise.
+  int workers = 1;
+  BudgetKind budget_kind = BudgetKind::total_cost;
+  FidelityCost fidelity_cost = FidelityCost::restart;
+  std::vector<double> speed_factors;  // empty: every worker 1
+  double decision_time = 0.0;
+  std::string curve_axis = "total_cost";  // total_cost | wallclock
   std::vector<SweepPlugin> plugins;
   std::vector<SweepOptimizer> optimizers;
   std::string output;

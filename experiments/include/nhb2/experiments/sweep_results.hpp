@@ -6,12 +6,16 @@
 // the same doubles and the aggregates recomputed by `nhb2 report` are identical):
 //   trajectories.csv  optimizer,run,step,cellcode,lr,batch_size,epochs,valid_acc,cost,total_cost,
 //                     incumbent_cellcode,incumbent_lr,incumbent_batch_size,incumbent_valid_acc,
-//                     incumbent_test_acc_<E> for each report epoch E
+//                     incumbent_test_acc_<E> for each report epoch E,wallclock,worker
+//                     (one row per completed trial, in completion order; wallclock = the
+//                     simulated wall clock at its completion, worker = the worker that ran it)
 //   runs.csv          optimizer,run,run_seed,queries,total_cost,stop_reason,incumbent_cellcode,
 //                     incumbent_lr,incumbent_batch_size,incumbent_valid_acc,test_acc_<E>...
 // Both start with "# key: value" comment lines (SweepHeader): the data source kind comes first,
-// then description, checksum, budget, runs, master seed, seed policy, report epochs, the
-// optimizer labels in config order and the best test accuracy in the table per report epoch.
+// then description, checksum, budget, runs, master seed, seed policy, report epochs, curve
+// points, the simulation settings (workers, budget_kind, fidelity_cost, speed_factors,
+// decision_time, curve_axis), the optimizer labels in config order and the best test accuracy
+// in the table per report epoch.
 // A per-run checkpoint (runs/<label>/<run>.csv) holds the same rows for one run.
 
 #include <nhb2/core/config.hpp>
@@ -38,6 +42,8 @@ struct QueryRecord {
   // The incumbent's test accuracy at each report epoch (the curve value at this query); the
   // first header.report_epochs.size() entries are used. Fixed size: sweeps hold millions.
   std::array<double, kMaxReportEpochs> incumbent_test_accs{};
+  double wallclock = 0.0;  // simulated wall clock at the trial's completion
+  int worker = 0;          // the simulated worker that ran it
 };
 
 struct RunRecord {
@@ -63,8 +69,14 @@ struct SweepHeader {
   std::string seed_policy;
   std::vector<int> report_epochs;
   int curve_points = 100;
-  std::vector<std::string> labels;     // optimizer labels, config order
-  std::vector<double> best_test_accs;  // best test accuracy in the table, per report epoch
+  int workers = 1;
+  std::string budget_kind = "total_cost";
+  std::string fidelity_cost = "restart";
+  std::vector<double> speed_factors;  // empty: every worker 1
+  double decision_time = 0.0;
+  std::string curve_axis = "total_cost";  // the x of curves and plots: total_cost | wallclock
+  std::vector<std::string> labels;        // optimizer labels, config order
+  std::vector<double> best_test_accs;     // best test accuracy in the table, per report epoch
 };
 
 // All the runs of a sweep, ordered by label (config order) then run index.

@@ -7,6 +7,8 @@
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/experiments/driver.hpp>
 
+#include "paired_comparison.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -280,4 +282,15 @@ TEST_CASE("bohb beats random search on the synthetic benchmark over 100 paired r
                         << se);
   CHECK(bohb_sum > rs_sum);
   CHECK(bohb_logged_sum / runs > rs_sum / runs);
+}
+
+TEST_CASE("bohb with 4 workers beats random search with 4 workers on the wall clock over 100 "
+          "paired runs",
+          "[bohb][workers][statistical]") {
+  // configs/evidence_workers.yaml's runs (master seed 0): the numbers of docs/parallel.md.
+  const test::PairedComparison c = test::compare_with_random_search(
+      "bohb", 100, 0, test::four_workers_on_the_wall_clock());
+  INFO("bohb " << c.optimizer_mean << ", random_search " << c.random_search_mean
+               << ", paired difference " << c.mean_difference << " ± " << c.standard_error);
+  CHECK(c.mean_difference > 2.0 * c.standard_error);
 }

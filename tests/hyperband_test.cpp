@@ -162,3 +162,44 @@ TEST_CASE("hyperband beats random search on the synthetic benchmark over 100 pai
                     << ", paired difference " << c.mean_difference << " ± " << c.standard_error);
   CHECK(c.mean_difference > 0.0);
 }
+
+TEST_CASE("hyperband with 1 worker in the driver is synchronous successive halving on the "
+          "synthetic benchmark",
+          "[hyperband][workers]") {
+  // Each iteration: brackets 9 @ 1 -> 3 @ 4 -> 1 @ 12, then 3 @ 4 -> 1 @ 12, then 3 @ 12; every
+  // promoted stage is the previous stage's best, best first, by the accuracy the driver answered.
+  struct Stage {
+    int size, epochs;
+    bool promoted;
+  };
+  const std::vector<Stage> iteration = {{9, 1, false}, {3, 4, true},  {1, 12, true},
+                                        {3, 4, false}, {1, 12, true}, {3, 12, false}};
+  static const Benchmark benchmark = Benchmark::synthetic(kDefaultSyntheticSeed);
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    RunSpec spec;
+    spec.workers = 1;
+    spec.budget_kind = BudgetKind::wallclock;
+    spec.run_seed = run_seed(0, seed);
+    Hyperband hyperband;
+    const RunOutcome outcome = run_optimizer(benchmark, hyperband, SearchSpace(), spec);
+    const std::vector<LogRecord>& log = outcome.session.log();
+    std::size_t begin = 0;
+    std::vector<LogRecord> previous;
+    int complete_stages = 0;
+    for (std::size_t k = 0; begin + iteration[k % 6].size <= log.size(); ++k) {
+      const Stage& stage = iteration[k % 6];
+      const std::vector<LogRecord> records(log.begin() + begin, log.begin() + begin + stage.size);
+      for (const LogRecord& r : records) CHECK(r.epochs == stage.epochs);
+      if (stage.promoted) {
+        std::vector<LogRecord> best = previous;
+        std::stable_sort(best.begin(), best.end(),
+                         [](const LogRecord& a, const LogRecord& b) { return a.acc > b.acc; });
+        for (int i = 0; i < stage.size; ++i) CHECK(records[i].key == best[i].key);
+      }
+      previous = records;
+      begin += stage.size;
+      ++complete_stages;
+    }
+    CHECK(complete_stages >= 18);  // at least three iterations fit in 20,000 s
+  }
+}

@@ -2,6 +2,7 @@
 // The paired comparison of the [statistical] tests of the multi-fidelity schedulers: an optimizer
 // against random_search over `runs` paired runs (same run seeds) on the synthetic benchmark,
 // by the final test accuracy of each run's incumbent (12 epochs), as `nhb2 run` reports it.
+// `base` sets everything but the run seed (workers, budget_kind, fidelity_cost, budget...).
 
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
@@ -22,13 +23,12 @@ struct PairedComparison {
 
 inline PairedComparison compare_with_random_search(const std::string& name, int runs,
                                                    std::uint64_t master_seed,
-                                                   double budget_seconds = 20000.0) {
+                                                   const RunSpec& base) {
   static const Benchmark benchmark = Benchmark::synthetic(kDefaultSyntheticSeed);
   PairedComparison result;
   double sum_sq = 0.0;
   for (int i = 0; i < runs; ++i) {
-    RunSpec spec;
-    spec.budget_seconds = budget_seconds;
+    RunSpec spec = base;
     spec.run_seed = run_seed(master_seed, static_cast<std::uint64_t>(i));
     auto optimizer = builtin_optimizers().create(name, {});
     auto random_search = builtin_optimizers().create("random_search", {});
@@ -47,6 +47,25 @@ inline PairedComparison compare_with_random_search(const std::string& name, int 
       (sum_sq - runs * result.mean_difference * result.mean_difference) / (runs - 1);
   result.standard_error = std::sqrt(std::max(variance, 0.0) / runs);
   return result;
+}
+
+inline PairedComparison compare_with_random_search(const std::string& name, int runs,
+                                                   std::uint64_t master_seed,
+                                                   double budget_seconds = 20000.0) {
+  RunSpec base;
+  base.budget_seconds = budget_seconds;
+  return compare_with_random_search(name, runs, master_seed, base);
+}
+
+// configs/evidence_workers.yaml's setting: 4 workers, a 20,000 s simulated wall-clock budget,
+// fidelity_cost resume.
+inline RunSpec four_workers_on_the_wall_clock() {
+  RunSpec spec;
+  spec.budget_seconds = 20000.0;
+  spec.workers = 4;
+  spec.budget_kind = BudgetKind::wallclock;
+  spec.fidelity_cost = FidelityCost::resume;
+  return spec;
 }
 
 }  // namespace nhb2::test

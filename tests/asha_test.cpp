@@ -135,12 +135,13 @@ TEST_CASE("asha beats random search on the synthetic benchmark over 100 paired r
   CHECK(c.mean_difference > 0.0);
 }
 
-TEST_CASE("asha with 4 workers beats random search with 4 workers on the wall clock over 100 "
-          "paired runs",
-          "[asha][workers][statistical]") {
+TEST_CASE(
+    "asha with 4 workers beats random search with 4 workers on the wall clock over 100 "
+    "paired runs",
+    "[asha][workers][statistical]") {
   // configs/evidence_workers.yaml's runs (master seed 0): the numbers of docs/parallel.md.
-  const test::PairedComparison c = test::compare_with_random_search(
-      "asha", 100, 0, test::four_workers_on_the_wall_clock());
+  const test::PairedComparison c =
+      test::compare_with_random_search("asha", 100, 0, test::four_workers_on_the_wall_clock());
   INFO("asha " << c.optimizer_mean << ", random_search " << c.random_search_mean
                << ", paired difference " << c.mean_difference << " ± " << c.standard_error);
   CHECK(c.mean_difference > 2.0 * c.standard_error);

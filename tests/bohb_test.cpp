@@ -284,12 +284,13 @@ TEST_CASE("bohb beats random search on the synthetic benchmark over 100 paired r
   CHECK(bohb_logged_sum / runs > rs_sum / runs);
 }
 
-TEST_CASE("bohb with 4 workers beats random search with 4 workers on the wall clock over 100 "
-          "paired runs",
-          "[bohb][workers][statistical]") {
+TEST_CASE(
+    "bohb with 4 workers beats random search with 4 workers on the wall clock over 100 "
+    "paired runs",
+    "[bohb][workers][statistical]") {
   // configs/evidence_workers.yaml's runs (master seed 0): the numbers of docs/parallel.md.
-  const test::PairedComparison c = test::compare_with_random_search(
-      "bohb", 100, 0, test::four_workers_on_the_wall_clock());
+  const test::PairedComparison c =
+      test::compare_with_random_search("bohb", 100, 0, test::four_workers_on_the_wall_clock());
   INFO("bohb " << c.optimizer_mean << ", random_search " << c.random_search_mean
                << ", paired difference " << c.mean_difference << " ± " << c.standard_error);
   CHECK(c.mean_difference > 2.0 * c.standard_error);

@@ -102,7 +102,8 @@ TEST_CASE("dehb evolves each target in turn and keeps a trial only when at least
     const Trial trial = dehb.ask();
     CHECK(trial.epochs == 1);
     int differing = 0;
-    for (int dim = 0; dim < kNumDims; ++dim) differing += trial.config.values[dim] != target.config.values[dim];
+    for (int dim = 0; dim < kNumDims; ++dim)
+      differing += trial.config.values[dim] != target.config.values[dim];
     CHECK(differing <= 1);
     const Observation observation = objective(trial);
     dehb.tell(trial, observation);
@@ -116,8 +117,7 @@ TEST_CASE("dehb evolves each target in turn and keeps a trial only when at least
   }
 }
 
-TEST_CASE("dehb draws a budget's parents from the lower budget's promoted individuals",
-          "[dehb]") {
+TEST_CASE("dehb draws a budget's parents from the lower budget's promoted individuals", "[dehb]") {
   // mutation_factor 0 and crossover_prob 1: a trial is a member of its parent pool.
   Dehb dehb(DehbOptions{3, 1, 12, 0.0, 1.0});
   dehb.reset(SearchSpace(), make_rng(33));
@@ -174,12 +174,13 @@ TEST_CASE("dehb beats random search on the synthetic benchmark over 100 paired r
   CHECK(c.mean_difference > 0.0);
 }
 
-TEST_CASE("dehb with 4 workers beats random search with 4 workers on the wall clock over 100 "
-          "paired runs",
-          "[dehb][workers][statistical]") {
+TEST_CASE(
+    "dehb with 4 workers beats random search with 4 workers on the wall clock over 100 "
+    "paired runs",
+    "[dehb][workers][statistical]") {
   // configs/evidence_workers.yaml's runs (master seed 0): the numbers of docs/parallel.md.
-  const test::PairedComparison c = test::compare_with_random_search(
-      "dehb", 100, 0, test::four_workers_on_the_wall_clock());
+  const test::PairedComparison c =
+      test::compare_with_random_search("dehb", 100, 0, test::four_workers_on_the_wall_clock());
   INFO("dehb " << c.optimizer_mean << ", random_search " << c.random_search_mean
                << ", paired difference " << c.mean_difference << " ± " << c.standard_error);
   CHECK(c.mean_difference > 2.0 * c.standard_error);

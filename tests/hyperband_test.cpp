@@ -78,9 +78,10 @@ TEST_CASE("hyperband runs hpbandster's brackets with successive halving, best fi
   CHECK_FALSE(hyperband.finished());
 }
 
-TEST_CASE("hyperband promotes only when a stage's results are all in, and starts the next "
-          "bracket meanwhile",
-          "[hyperband]") {
+TEST_CASE(
+    "hyperband promotes only when a stage's results are all in, and starts the next "
+    "bracket meanwhile",
+    "[hyperband]") {
   Hyperband hyperband;
   hyperband.reset(SearchSpace(), make_rng(3));
   std::vector<Trial> stage0;
@@ -140,8 +141,7 @@ TEST_CASE("hyperband with min_budget == max_budget is random search at that budg
   }
 }
 
-TEST_CASE("hyperband refuses each bad option by name, value and what is allowed",
-          "[hyperband]") {
+TEST_CASE("hyperband refuses each bad option by name, value and what is allowed", "[hyperband]") {
   using Catch::Contains;
   CHECK_THROWS_WITH(Hyperband(HyperbandOptions{1, 1, 12, 0}),
                     Contains("hyperband: eta 1") && Contains("integer in [2, 12]"));
@@ -163,9 +163,10 @@ TEST_CASE("hyperband beats random search on the synthetic benchmark over 100 pai
   CHECK(c.mean_difference > 0.0);
 }
 
-TEST_CASE("hyperband with 1 worker in the driver is synchronous successive halving on the "
-          "synthetic benchmark",
-          "[hyperband][workers]") {
+TEST_CASE(
+    "hyperband with 1 worker in the driver is synchronous successive halving on the "
+    "synthetic benchmark",
+    "[hyperband][workers]") {
   // Each iteration: brackets 9 @ 1 -> 3 @ 4 -> 1 @ 12, then 3 @ 4 -> 1 @ 12, then 3 @ 12; every
   // promoted stage is the previous stage's best, best first, by the accuracy the driver answered.
   struct Stage {

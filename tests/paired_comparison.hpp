@@ -22,8 +22,7 @@ struct PairedComparison {
 };
 
 inline PairedComparison compare_with_random_search(const std::string& name, int runs,
-                                                   std::uint64_t master_seed,
-                                                   const RunSpec& base) {
+                                                   std::uint64_t master_seed, const RunSpec& base) {
   static const Benchmark benchmark = Benchmark::synthetic(kDefaultSyntheticSeed);
   PairedComparison result;
   double sum_sq = 0.0;

@@ -22,9 +22,8 @@ namespace nhb2 {
 namespace {
 
 // Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled.
-const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
-                                "#56B4E9", "#000000", "#F0E442", "#8C564B", "#7F7F7F",
-                                "#17BECF", "#BCBD22"};
+const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                                "#000000", "#F0E442", "#8C564B", "#7F7F7F", "#17BECF", "#BCBD22"};
 
 std::string quoted(const std::string& text) {
   std::string out = "\"";

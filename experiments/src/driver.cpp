@@ -8,7 +8,6 @@
 #include <cmath>
 #include <queue>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace nhb2 {
 
@@ -108,7 +107,9 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
   const bool resume = spec.fidelity_cost == FidelityCost::resume;
 
   std::priority_queue<RunningTrial, std::vector<RunningTrial>, CompletesLater> running;
-  std::unordered_set<std::uint64_t> pending_ids;
+  // Ids of the trials in flight: at most `workers` of them, so a plain vector searched linearly
+  // is cheaper than a hash set on this per-trial path.
+  std::vector<std::uint64_t> pending_ids;
   std::unordered_map<int, int> trained;  // config index → highest completed fidelity (resume)
   std::vector<int> idle(static_cast<std::size_t>(spec.workers));
   for (int w = 0; w < spec.workers; ++w) idle[static_cast<std::size_t>(w)] = w;
@@ -143,12 +144,13 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
                     " epochs (allowed: a config of the search space, epochs 1.." +
                     std::to_string(kMaxEpochs) + ")");
       }
-      if (!pending_ids.insert(trial.id).second) {
+      if (std::find(pending_ids.begin(), pending_ids.end(), trial.id) != pending_ids.end()) {
         throw Error("the optimizer returned trial id " + std::to_string(trial.id) + " (" +
                     describe(trial.config) + " at " + std::to_string(trial.epochs) +
                     " epochs), but a pending trial (asked, not yet told) already has that id; "
                     "the ids of pending trials must differ");
       }
+      pending_ids.push_back(trial.id);
       QueryOptions query;
       query.iepoch = trial.epochs;
       if (resume) {
@@ -175,7 +177,7 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
     while (!running.empty() && running.top().finish == now) {
       const RunningTrial done = running.top();
       running.pop();
-      pending_ids.erase(done.trial.id);
+      pending_ids.erase(std::find(pending_ids.begin(), pending_ids.end(), done.trial.id));
       if (resume) {
         int& fidelity = trained[done.trial.config.index()];
         fidelity = std::max(fidelity, done.trial.epochs);

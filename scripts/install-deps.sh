@@ -10,6 +10,12 @@ packages=(
   libyaml-cpp-dev catch2 libbenchmark-dev nlohmann-json3-dev libxxhash-dev xxhash jq
   gnuplot-nox
   python3 python3-numpy
+  # Python package and its tests (built for Debian's /usr/bin/python3)
+  python3-dev pybind11-dev python3-pytest python3-scipy python3-optuna python3-setuptools python3-pip
+  # the HTML report is checked in a real headless browser
+  chromium fonts-dejavu-core
+  # sweeps over MPI
+  libopenmpi-dev openmpi-bin
 )
 
 if [ "$#" -gt 0 ]; then packages=("$@"); fi

@@ -10,6 +10,8 @@ namespace nhb2 {
 namespace {
 
 std::string describe(const std::string& origin) {
+  // The Python package registers its optimizers with the origin "python:MODULE:CLASS".
+  if (origin.rfind("python:", 0) == 0) return "Python class '" + origin.substr(7) + "'";
   return origin.empty() ? "built-in" : "plug-in '" + origin + "'";
 }
 

@@ -311,7 +311,8 @@ SweepOptimizer parse_optimizer(const Reader& reader, const YAML::Node& node, std
                     "; known: " + join(registry.names()));
   }
   const OptimizerInfo& info = registry.find(entry.optimizer);
-  entry.label = entry.optimizer;
+  // The default label: the name, or for a Python optimizer (python:MODULE:CLASS) its class name.
+  entry.label = entry.optimizer.substr(entry.optimizer.rfind(':') + 1);
   if (const YAML::Node label = node["label"]) {
     entry.label = reader.scalar(label, prefix + ".label", "a label");
     if (!valid_label(entry.label)) {

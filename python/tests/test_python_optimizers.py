@@ -1,0 +1,103 @@
+"""Python optimizers through nhb2's driver: nhb2.run, seeds, bad optimizers."""
+
+import numpy as np
+import pytest
+
+import nhb2
+import example_optimizers as ex
+from conftest import cli_json, cli_error
+
+
+def test_optimizers_lists_the_built_ins_with_their_parameters():
+    infos = {o["name"]: o for o in nhb2.optimizers()}
+    assert {"random_search", "regularized_evolution", "bohb", "gp_bo"} <= set(infos)
+    params = {p["name"]: p for p in infos["regularized_evolution"]["params"]}
+    assert params["population_size"]["default"] == "10"
+    assert params["population_size"]["type"] == "integer"
+    assert params["sample_size"]["help"]
+
+
+def test_run_of_a_built_in_returns_what_nhb2_run_json_returns(bench):
+    runs = nhb2.run("regularized_evolution", budget=5000, runs=3, seed=7,
+                    params={"population_size": 5}, benchmark=bench)
+    expected = cli_json("run", "--optimizer", "regularized_evolution", "--budget", "5000",
+                        "--runs", "3", "--seed", "7", "--param", "population_size=5")["runs"]
+    assert runs == expected
+
+
+def test_a_python_optimizer_runs_through_the_driver_reproducibly(bench):
+    a = nhb2.run(ex.RandomSearch, budget=4000, runs=3, seed=1, benchmark=bench)
+    b = nhb2.run(ex.RandomSearch(), budget=4000, runs=3, seed=1, benchmark=bench)
+    assert a == b
+    assert [r["run_seed"] for r in a] == [nhb2.run_seed(1, i) for i in range(3)]
+    assert all(r["total_cost"] >= 4000 and r["trials"] > 1 for r in a)
+    assert a[0]["best_key"] != a[1]["best_key"]
+
+
+def test_the_python_seed_is_derived_from_the_run_seed(bench):
+    seen = []
+
+    class Recorder(ex.RandomSearch):
+        def reset(self, space, rng):
+            seen.append(rng.integers(1 << 62))
+            super().reset(space, rng)
+
+    nhb2.run(Recorder, budget=100, runs=2, seed=5, benchmark=bench)
+    for run, value in enumerate(seen):
+        expected = np.random.default_rng(nhb2.python_seed(nhb2.run_seed(5, run)))
+        assert value == expected.integers(1 << 62)
+
+
+def test_a_python_optimizer_can_choose_fidelities_and_finish_early(bench):
+    (result,) = nhb2.run(ex.LowFidelity, budget=1e6, runs=1, benchmark=bench)
+    assert result["trials"] == 5 and result["stop_reason"] == "optimizer_finished"
+
+
+def test_python_evolution_with_params_runs(bench):
+    runs = nhb2.run(ex.Evolution, budget=8000, runs=2, params={"population_size": 4},
+                    benchmark=bench)
+    assert len(runs) == 2
+
+
+def test_a_malformed_trial_names_the_optimizer_and_the_run(bench):
+    with pytest.raises(nhb2.Error) as raised:
+        nhb2.run(ex.Malformed, budget=100, runs=1, benchmark=bench)
+    message = str(raised.value)
+    assert "optimizer 'python:example_optimizers:Malformed'" in message
+    assert "run 0" in message and "ask() returned 'not a trial'" in message
+    with pytest.raises(nhb2.Error, match="epochs 13|13"):
+        nhb2.run(ex.BadEpochs, budget=100, runs=1, benchmark=bench)
+
+
+def test_an_exception_in_a_python_optimizer_ends_the_run_with_its_message(bench):
+    with pytest.raises(nhb2.Error) as raised:
+        nhb2.run(ex.Raises, budget=1e5, runs=1, benchmark=bench)
+    message = str(raised.value)
+    assert "Python class 'example_optimizers:Raises'" in message
+    assert "run 0: tell() raised RuntimeError: boom in tell" in message
+
+
+def test_an_object_without_the_contract_is_refused(bench):
+    class NoAsk:
+        def reset(self, space, rng):
+            pass
+
+    with pytest.raises(nhb2.Error, match="has no ask"):
+        nhb2.run(NoAsk, budget=100, runs=1, benchmark=bench)
+
+
+def test_bad_run_arguments_raise_the_cli_messages(bench):
+    with pytest.raises(nhb2.InvalidArgument) as raised:
+        nhb2.run("random_search", budget=float("nan"), runs=1, benchmark=bench)
+    assert str(raised.value) == cli_error("run", "--budget", "nan").lstrip("-")
+    with pytest.raises(nhb2.ConfigError) as raised:
+        nhb2.run("random_serch", budget=100, runs=1, benchmark=bench)
+    assert str(raised.value) == cli_error("run", "--optimizer", "random_serch", "--budget", "100")
+    with pytest.raises(nhb2.ConfigError) as raised:
+        nhb2.run("regularized_evolution", budget=100, params={"sample_sise": 3}, benchmark=bench)
+    assert str(raised.value) == cli_error("run", "--optimizer", "regularized_evolution",
+                                          "--param", "sample_sise=3")
+    with pytest.raises(ValueError, match="runs 0"):
+        nhb2.run("random_search", budget=100, runs=0, benchmark=bench)
+    with pytest.raises(TypeError):
+        nhb2.run("random_search", budget="100", benchmark=bench)

@@ -128,13 +128,21 @@ Config config_arg(const py::handle& value) {
   return config_from_python(value);
 }
 
-py::dict query_many(const PyBenchmark& self, const py::array& indices, int epoch,
+py::dict query_many(const PyBenchmark& self, const py::object& index_object, int epoch,
                     const std::string& mode_text, std::optional<int> iepoch,
                     std::optional<int> seed) {
   const QueryOptions options = query_options(epoch, mode_text, iepoch, seed);
   // One scalar check of everything but the configs (through the session's own validation).
   Session check_session(self.benchmark);
   check_session.evaluate(Config::from_index(0), options);
+  if (py::isinstance<py::str>(index_object) || py::isinstance<py::bytes>(index_object)) {
+    throw py::type_error("indices must be an array of integer config indices, got a string");
+  }
+  const py::array indices = py::array::ensure(index_object);
+  if (!indices) {
+    PyErr_Clear();
+    throw py::type_error("indices must be an array of integer config indices");
+  }
   const char kind = indices.dtype().kind();
   if (kind != 'i' && kind != 'u') {
     throw py::type_error("indices must be an array of integer config indices, got dtype " +
@@ -291,7 +299,8 @@ py::list run_runs(const PyBenchmark& self, const std::string& name, const py::di
   }
   const Registry registry = registry_with(python);
   const ParamAssignments given = assignments(params);
-  resolve_params(name, registry.find(name).params, given);
+  // As `nhb2 run`: the name and the parameters are valid before anything runs.
+  if (python.empty()) registry.create(name, given);
   RunSpec spec;
   spec.budget_seconds = budget;
   spec.workers = workers;

@@ -15,7 +15,11 @@ def test_the_default_benchmark_is_labelled_synthetic(bench):
     assert info["description"].startswith("synthetic")
     assert info["num_configs"] == 196608 and info["num_classes"] == 1011
     assert info["seeds"] == [222, 555, 888]
-    assert info["checksum"] == cli_json("info")["data"]["checksum"]
+    cli = cli_json("info")
+    for key in ("source", "description", "file", "checksum", "num_cellcodes", "num_classes",
+                "learning_rates", "batch_sizes", "num_configs", "seeds", "epochs_per_run",
+                "surrogate_epochs"):
+        assert info[key] == cli[key], key
 
 
 def test_a_query_answers_what_the_command_line_answers(bench):

@@ -16,6 +16,7 @@ Measures, each as the median of several repetitions:
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,31 +26,40 @@ import time
 import timeit
 
 
+# In-process figures are CPU time (time.process_time), the best of the repetitions: on a shared
+# machine wall time also counts the time other processes hold the cores.
 def per_call(statement, setup, number, repeat=7):
-    times = timeit.repeat(statement, setup, number=number, repeat=repeat)
-    return statistics.median(times) / number
+    times = timeit.repeat(statement, setup, number=number, repeat=repeat, timer=time.process_time)
+    return min(times) / number
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def fresh_process(code, env=None):
-    """(wall seconds, peak RSS in MB) of `python3 -c code`."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code + "\nimport resource\n"
-                           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+    """(wall seconds, CPU seconds, peak RSS in MB) of `python3 -c code`."""
+    start, cpu = time.perf_counter(), children_cpu()
+    # VmHWM, not ru_maxrss: the latter can carry the forking parent's peak across exec.
+    done = subprocess.run([sys.executable, "-c", code + "\nprint([l.split()[1] for l in "
+                           "open('/proc/self/status') if l.startswith('VmHWM')][0])"],
                           capture_output=True, text=True, check=True, env=env)
-    return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024
+    return (time.perf_counter() - start, children_cpu() - cpu,
+            int(done.stdout.split()[-1]) / 1024)
 
 
 def run_test_script(scripts, data, package_path):
-    """Seconds of test/test.py run unmodified with `package_path` first on PYTHONPATH."""
+    """(wall, CPU) seconds of test/test.py run unmodified with `package_path` on PYTHONPATH."""
     with tempfile.TemporaryDirectory() as work:
         os.makedirs(os.path.join(work, "test"))
         os.symlink(os.path.abspath(data), os.path.join(work, "data"))
         shutil.copy(os.path.join(scripts, "test.py"), os.path.join(work, "test"))
         env = dict(os.environ, PYTHONPATH=package_path)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         subprocess.run([sys.executable, "test.py"], cwd=os.path.join(work, "test"), env=env,
                        check=True, capture_output=True)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, children_cpu() - cpu
 
 
 def main():
@@ -64,8 +74,8 @@ def main():
              "idx = np.random.default_rng(0).integers(0, nhb2.NUM_CONFIGS, 1_000_000)\n")
     print(f"scalar query (Config)        {per_call('b.query(c)', setup, 200_000) * 1e9:8.0f} ns")
     print(f"scalar query (int index)     {per_call('b.query(14050)', setup, 200_000) * 1e9:8.0f} ns")
-    print(f"scalar query (test, iepoch)  "
-          f"{per_call('b.query(c, mode=\"test\", iepoch=7)', setup, 200_000) * 1e9:8.0f} ns")
+    test_query = per_call("b.query(c, mode='test', iepoch=7)", setup, 200_000)
+    print(f"scalar query (test, iepoch)  {test_query * 1e9:8.0f} ns")
     print(f"session query (logged)       "
           f"{per_call('s.query(c)', setup + 's = b.session()', 200_000) * 1e9:8.0f} ns")
     many = per_call("b.query_many(idx)", setup, 5) / 1_000_000
@@ -74,11 +84,13 @@ def main():
     print(f"query_many per element       {many_t * 1e9:8.1f} ns (test, iepoch 7)")
 
     starts = [fresh_process("import nhb2\nb = nhb2.Benchmark()") for _ in range(5)]
-    print(f"import nhb2 + Benchmark()    {statistics.median(s for s, _ in starts):8.3f} s "
-          f"(fresh process, interpreter start included)")
-    empty = statistics.median(fresh_process("pass")[0] for _ in range(5))
-    print(f"  (an empty python3 -c       {empty:8.3f} s)")
-    _, rss = fresh_process("import nhb2, numpy as np\nb = nhb2.Benchmark()\n"
+    print(f"import nhb2 + Benchmark()    {min(s[0] for s in starts):8.3f} s wall, "
+          f"{min(s[1] for s in starts):.3f} s CPU (best of 5 fresh processes, interpreter "
+          "start included)")
+    empty = [fresh_process("pass") for _ in range(5)]
+    print(f"  (an empty python3 -c       {min(s[0] for s in empty):8.3f} s wall, "
+          f"{min(s[1] for s in empty):.3f} s CPU)")
+    _, _, rss = fresh_process("import nhb2, numpy as np\nb = nhb2.Benchmark()\n"
                            "out = b.query_many(np.arange(nhb2.NUM_CONFIGS))\n"
                            "s = b.session()\nfor i in range(10000): s.query(i)")
     print(f"peak RSS holding a benchmark {rss:8.1f} MB")
@@ -90,11 +102,13 @@ def main():
             first = run_test_script(args.reference_scripts, args.official_data, ours_path)
             ours = run_test_script(args.reference_scripts, args.official_data, ours_path)
         theirs = run_test_script(args.reference_scripts, args.official_data, args.reference_api)
-        print(f"authors' test.py, nhb2 compatibility module  {ours:8.2f} s "
-              f"(first run, converting the pickles: {first:.2f} s)")
-        print(f"authors' test.py, authors' API               {theirs:8.2f} s")
-        print(f"speed-up                                     {theirs / ours:8.1f}x "
-              f"(first run: {theirs / first:.1f}x)")
+        print(f"authors' test.py, nhb2 compatibility module  {ours[0]:8.2f} s wall, "
+              f"{ours[1]:.2f} s CPU (first run, converting the pickles: {first[0]:.2f} s wall, "
+              f"{first[1]:.2f} s CPU)")
+        print(f"authors' test.py, authors' API               {theirs[0]:8.2f} s wall, "
+              f"{theirs[1]:.2f} s CPU")
+        print(f"speed-up                                     {theirs[0] / ours[0]:8.1f}x wall, "
+              f"{theirs[1] / ours[1]:.1f}x CPU (first run: {theirs[0] / first[0]:.1f}x wall)")
 
 
 if __name__ == "__main__":

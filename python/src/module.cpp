@@ -10,6 +10,7 @@
 #include <nhb2/benchmark_api/official_import.hpp>
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
+#include <nhb2/benchmark_api/table.hpp>
 #include <nhb2/core/canonical.hpp>
 #include <nhb2/core/cell.hpp>
 #include <nhb2/core/config.hpp>
@@ -162,25 +163,60 @@ py::dict query_many(const PyBenchmark& self, const py::object& index_object, int
       benchmark.seed_index(options.seed != 0 ? options.seed : self.lookup.seed());
   const int iepoch_value = options.iepoch == 0 ? kMaxEpochs : options.iepoch;
   const Mode mode = options.mode;
+  const Table& table = benchmark.table();
+  const auto& class_of_cell = table.class_of_cell();
+  const int num_seeds = table.num_seeds();
+  // The look-ups of Benchmark::accuracy/avg_acc_200/cost (benchmark.hpp), row by row straight
+  // from the columns, with the rows a few elements ahead prefetched: random indices are bound by
+  // memory latency. Costs below 12 epochs (a sum over epochs) go through Benchmark::cost.
+  const char* acc_names[3] = {columns::kTrainAcc, columns::kValidAcc, columns::kTestAcc};
+  const double* acc_column = table.at(acc_names[static_cast<int>(mode)]).values.data();
+  const double* avg_column = table.at(columns::kAvgAcc200).values.data();
+  const double* total_column =
+      table.at(mode == Mode::train ? columns::kTotalTrainTime : columns::kTotalTrainvalTime)
+          .values.data();
+  const double* test_column = table.at(columns::kTotalTestTime).values.data();
+  const auto run_row = [&](std::int64_t index) {
+    const int cls = class_of_cell[static_cast<std::size_t>(index / kNumHyperparameterPairs)];
+    const int hp = static_cast<int>(index % kNumHyperparameterPairs);
+    return (static_cast<std::size_t>(cls) * kNumHyperparameterPairs + hp) * num_seeds + seed_index;
+  };
+  constexpr std::size_t kAhead = 16;
   {
     py::gil_scoped_release release;
     for (std::size_t i = 0; i < n; ++i) {
       if (in[i] < 0 || in[i] >= kNumConfigs) {
-        py::gil_scoped_acquire gil;
         throw InvalidArgument("indices[" + std::to_string(i) + "] = " + std::to_string(in[i]) +
                               " is out of range; allowed: 0.." + std::to_string(kNumConfigs - 1));
       }
     }
     if (options.epoch == kSurrogateEpoch) {
       for (std::size_t i = 0; i < n; ++i) {
-        acc_out[i] = benchmark.avg_acc_200(Config::from_index(static_cast<int>(in[i])));
+        const std::int64_t index = in[i];
+        const int cls = class_of_cell[static_cast<std::size_t>(index / kNumHyperparameterPairs)];
+        acc_out[i] = avg_column[static_cast<std::size_t>(cls) * kNumHyperparameterPairs +
+                                static_cast<std::size_t>(index % kNumHyperparameterPairs)];
         cost_out[i] = std::numeric_limits<double>::quiet_NaN();
       }
     } else {
+      const bool full = iepoch_value == kMaxEpochs;
       for (std::size_t i = 0; i < n; ++i) {
-        const Config config = Config::from_index(static_cast<int>(in[i]));
-        acc_out[i] = benchmark.accuracy(config, mode, iepoch_value, seed_index);
-        cost_out[i] = benchmark.cost(config, mode, iepoch_value, seed_index);
+        if (i + kAhead < n) {
+          const std::size_t ahead = run_row(in[i + kAhead]);
+          __builtin_prefetch(acc_column + ahead * kEpochsPerRun + iepoch_value - 1);
+          __builtin_prefetch(total_column + ahead);
+          if (mode == Mode::test) __builtin_prefetch(test_column + ahead);
+        }
+        const std::size_t run = run_row(in[i]);
+        acc_out[i] = acc_column[run * kEpochsPerRun + iepoch_value - 1];
+        if (!full) {
+          cost_out[i] = benchmark.cost(Config::from_index(static_cast<int>(in[i])), mode,
+                                       iepoch_value, seed_index);
+        } else if (mode == Mode::test) {
+          cost_out[i] = total_column[run] + test_column[run];
+        } else {
+          cost_out[i] = total_column[run];
+        }
       }
     }
   }

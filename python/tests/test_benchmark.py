@@ -69,7 +69,8 @@ def test_canonical_class_and_model_size_match_the_command_line():
 def test_query_many_equals_the_scalar_queries(bench):
     rng = np.random.default_rng(0)
     indices = rng.integers(0, nhb2.NUM_CONFIGS, size=500)
-    for kwargs in ({}, {"mode": "test", "iepoch": 7}, {"mode": "train", "seed": 888}):
+    for kwargs in ({}, {"mode": "test", "iepoch": 7}, {"mode": "train", "seed": 888},
+                   {"mode": "test"}, {"mode": "train", "iepoch": 1}):
         out = bench.query_many(indices, **kwargs)
         assert out["accuracy"].dtype == np.float64 and out["accuracy"].shape == (500,)
         for i in (0, 17, 499):

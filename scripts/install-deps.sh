@@ -11,7 +11,7 @@ packages=(
   gnuplot-nox
   python3 python3-numpy
   # Python package and its tests (built for Debian's /usr/bin/python3)
-  python3-dev pybind11-dev python3-pytest python3-scipy python3-optuna python3-setuptools python3-pip
+  python3-dev pybind11-dev python3-yaml python3-pytest python3-scipy python3-optuna python3-setuptools python3-pip
   # the HTML report is checked in a real headless browser
   chromium fonts-dejavu-core
   # sweeps over MPI

@@ -22,7 +22,7 @@ def _cache_path(folder, cache):
     # (or replaced) pickle gets a new cache file.
     digest = hashlib.sha256()
     for name in PICKLES:
-        path = os.path.abspath(os.path.join(folder, name))
+        path = os.path.realpath(os.path.join(folder, name))
         status = os.stat(path)
         digest.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     return os.path.join(cache, f"official-{digest.hexdigest()[:24]}.nhb2")

@@ -110,6 +110,8 @@ Trial PythonOptimizer::ask() {
   py::gil_scoped_acquire gil;
   py::object answer;
   try {
+    // A Ctrl-C reaches Python here, so a long run of a Python optimizer can be interrupted.
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     answer = object_.attr("ask")();
   } catch (py::error_already_set& error) {
     raise_from_python("ask()", error);

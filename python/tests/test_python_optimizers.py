@@ -101,3 +101,25 @@ def test_bad_run_arguments_raise_the_cli_messages(bench):
         nhb2.run("random_search", budget=100, runs=0, benchmark=bench)
     with pytest.raises(TypeError):
         nhb2.run("random_search", budget="100", benchmark=bench)
+
+
+def test_with_parallel_workers_tell_gets_back_the_object_ask_returned(bench):
+    class Tracking(ex.RandomSearch):
+        def reset(self, space, rng):
+            super().reset(space, rng)
+            self.pending, self.max_pending = set(), 0
+
+        def ask(self):
+            trial = [self.space.sample(self.rng), int(self.rng.integers(1, 13))]
+            self.pending.add(id(trial))
+            self.max_pending = max(self.max_pending, len(self.pending))
+            self.kept = getattr(self, "kept", []) + [trial]
+            return trial
+
+        def tell(self, trial, observation):
+            self.pending.remove(id(trial))  # KeyError if it were another object
+            assert observation.cost > 0
+
+    optimizer = Tracking()
+    (result,) = nhb2.run(optimizer, budget=20000, runs=1, workers=4, benchmark=bench)
+    assert optimizer.max_pending == 4 and result["trials"] > 10

@@ -42,16 +42,18 @@ def python_module_nhb2(*args, cwd):
 def test_python_m_nhb2_sweep_mixes_python_and_built_in_optimizers(tmp_path):
     out = tmp_path / "out"
     config = write_config(tmp_path, MIXED.format(out=out))
-    done = python_module_nhb2("sweep", str(config), "--jobs", "2", "--no-plots", cwd=tmp_path)
+    done = python_module_nhb2("sweep", str(config), "--jobs", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     for name in ("trajectories.csv", "runs.csv", "curves.csv", "summary.md", "summary.csv",
-                 "resolved.yaml"):
+                 "resolved.yaml", "curves.svg", "curves.png"):
         assert (out / name).exists(), name
     summary = (out / "summary.md").read_text()
     assert "RandomSearch" in summary and "rs" in summary and "rea" in summary
     assert done.stdout.startswith(summary)
     runs = (out / "runs.csv").read_text()
     assert runs.count("\nRandomSearch,") == 3
+    svg = (out / "curves.svg").read_text()
+    assert "RandomSearch" in svg and "rea" in svg
     assert "optimizer: python:example_optimizers:RandomSearch" in (out / "resolved.yaml").read_text()
 
 

@@ -143,6 +143,49 @@ class NASHPOBench2API:
         self.best_key_trans.append(self.best_key)
         return acc, cost
 
+    def __iter__(self):
+        # The authors' class has no __iter__: `for x in api` is the sequence protocol, api[0],
+        # api[1], ... until IndexError, each a logged valid query at the current seed. This
+        # yields and logs the same items one by one, with the answers of a block of indices
+        # fetched at once; a seed change, debug logging or resized lists fall back to api[i].
+        idx = 0
+        while True:
+            seed = self.seed
+            fast = (len(self.cellcodes), len(self.lrs), len(self.batch_sizes)) == (4096, 8, 6) \
+                and idx < 196608 and not self.logger.isEnabledFor(logging.DEBUG)
+            if not fast:
+                try:
+                    item = self[idx]
+                except IndexError:
+                    return
+                yield item
+                idx += 1
+                continue
+            start, stop = idx, min(idx + 4096, 196608)
+            accs, costs = self._benchmark._lookup_range(start, stop, 1, 12,
+                                                        self._seed_index[seed])
+            cellcodes, lrs, batch_sizes = self.cellcodes, self.lrs, self.batch_sizes
+            logger = self.logger
+            for i in range(start, stop):
+                if self.seed != seed or logger is not self.logger \
+                        or logger.isEnabledFor(logging.DEBUG):
+                    break
+                acc, cost = accs[i - start], costs[i - start]
+                key = {"cellcode": cellcodes[i // 48], "lr": lrs[i // 6 % 8],
+                       "batch_size": batch_sizes[i % 6]}
+                self.acc_trans.append(acc)
+                self.key_trans.append(key)
+                self.total_cost = total_cost = self.total_cost + cost
+                self.total_cost_trans.append(total_cost)
+                if self.best_key is None or self.best_acc < acc:
+                    self.best_acc = acc
+                    self.best_cost = cost
+                    self.best_key = key
+                self.best_acc_trans.append(self.best_acc)
+                self.best_key_trans.append(self.best_key)
+                idx = i + 1
+                yield acc, cost
+
     def get_random_key(self) -> dict:
         # Python's global random module, three draws in this order, as the authors' API.
         cellcode = random.choice(self.cellcodes)

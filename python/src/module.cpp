@@ -668,6 +668,24 @@ void bind_all(py::module_& m) {
           },
           py::arg("index"), py::arg("mode"), py::arg("iepoch"), py::arg("seed_index"))
       .def(
+          "_lookup_range",
+          [](const PyBenchmark& b, int start, int stop, int mode, int iepoch, int seed_index) {
+            // Lists (accuracies, costs) of the configs start..stop-1, for the compatibility
+            // module's iteration; arguments already checked in Python.
+            const Mode m = static_cast<Mode>(mode);
+            const auto n = static_cast<py::ssize_t>(stop - start);
+            py::list accuracies(n);
+            py::list costs(n);
+            for (py::ssize_t k = 0; k < n; ++k) {
+              const Config c = Config::from_index(start + static_cast<int>(k));
+              accuracies[k] = py::float_(b.benchmark.accuracy(c, m, iepoch, seed_index));
+              costs[k] = py::float_(b.benchmark.cost(c, m, iepoch, seed_index));
+            }
+            return py::make_tuple(accuracies, costs);
+          },
+          py::arg("start"), py::arg("stop"), py::arg("mode"), py::arg("iepoch"),
+          py::arg("seed_index"))
+      .def(
           "_avg_acc_200",
           [](const PyBenchmark& b, int index) {
             return b.benchmark.avg_acc_200(Config::from_index(index));

@@ -139,6 +139,35 @@ def test_iteration_logs_every_configuration(tmp_path):
     assert results["acc_trans"] is api.acc_trans and list(results)[-1] == "final_accs"
 
 
+def test_iteration_is_the_sequence_protocol_even_when_the_seed_changes_midway():
+    from nashpobench2api import NASHPOBench2API
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iterated = NASHPOBench2API(None, logger=logging.getLogger("quiet"), verbose=False)
+        indexed = NASHPOBench2API(None, logger=logging.getLogger("quiet"), verbose=False)
+    answers = []
+    for i, item in enumerate(iterated):
+        answers.append(item)
+        if i == 5000:
+            iterated.set_seed(888)
+    expected = []
+    i = 0
+    while True:
+        try:
+            expected.append(indexed[i])
+        except IndexError:
+            break
+        if i == 5000:
+            indexed.set_seed(888)
+        i += 1
+    assert answers == expected
+    for name in ("acc_trans", "key_trans", "total_cost_trans", "best_acc_trans",
+                 "best_key_trans"):
+        assert getattr(iterated, name) == getattr(indexed, name), name
+    assert iterated.best_key == indexed.best_key and iterated.total_cost == indexed.total_cost
+
+
 @pytest.mark.skipif(not os.path.isdir(SCRIPTS),
                     reason=f"the authors' scripts are not present in {SCRIPTS} (they are not "
                            "part of nhb2; set NHB2_NASHPOBENCH2API_SCRIPTS to a copy)")

@@ -166,23 +166,28 @@ class NASHPOBench2API:
                                                         self._seed_index[seed])
             cellcodes, lrs, batch_sizes = self.cellcodes, self.lrs, self.batch_sizes
             logger = self.logger
+            generation = self._log_generation
+            acc_append, key_append = self.acc_trans.append, self.key_trans.append
+            total_append = self.total_cost_trans.append
+            best_acc_append, best_key_append = self.best_acc_trans.append, self.best_key_trans.append
             for i in range(start, stop):
-                if self.seed != seed or logger is not self.logger \
-                        or logger.isEnabledFor(logging.DEBUG):
+                # Anything that changes what api[i] would do ends the block.
+                if self.seed != seed or self._log_generation != generation \
+                        or self.logger is not logger or logger.isEnabledFor(logging.DEBUG):
                     break
                 acc, cost = accs[i - start], costs[i - start]
                 key = {"cellcode": cellcodes[i // 48], "lr": lrs[i // 6 % 8],
                        "batch_size": batch_sizes[i % 6]}
-                self.acc_trans.append(acc)
-                self.key_trans.append(key)
+                acc_append(acc)
+                key_append(key)
                 self.total_cost = total_cost = self.total_cost + cost
-                self.total_cost_trans.append(total_cost)
+                total_append(total_cost)
                 if self.best_key is None or self.best_acc < acc:
                     self.best_acc = acc
                     self.best_cost = cost
                     self.best_key = key
-                self.best_acc_trans.append(self.best_acc)
-                self.best_key_trans.append(self.best_key)
+                best_acc_append(self.best_acc)
+                best_key_append(self.best_key)
                 idx = i + 1
                 yield acc, cost
 
@@ -280,6 +285,7 @@ class NASHPOBench2API:
     # --- the log -----------------------------------------------------------------------------
 
     def _init_logdata(self):
+        self._log_generation = getattr(self, "_log_generation", 0) + 1  # new lists below
         self.acc_trans = []
         self.best_acc = -1
         self.best_acc_trans = []

@@ -59,8 +59,9 @@ def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
     """Runs an optimizer ``runs`` times through nhb2's driver; returns one dict per run.
 
     ``optimizer``: a registry name (``nhb2.optimizers()``), ``"python:MODULE:CLASS"``, a Python
-    optimizer class (instantiated once per run, with ``params`` as keyword arguments) or an
-    object (reset at the start of every run). Run i uses ``nhb2.run_seed(seed, i)``, as
+    optimizer class (instantiated once per run with the resolved ``params`` as keyword
+    arguments; the class declares them in ``nhb2_params``, see docs/python.md) or an object
+    (reset at the start of every run). Run i uses ``nhb2.run_seed(seed, i)``, as
     ``nhb2 run`` does, so results are paired with built-ins. Each dict has the keys of
     ``nhb2 run --json``'s runs: run, run_seed, best_key, best_valid_acc, trials, total_cost,
     wallclock, test_acc_12, test_acc_200, stop_reason.
@@ -79,14 +80,11 @@ def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
             name, target = optimizer, _resolve(optimizer)
         else:
             name, target = _python_name(optimizer), optimizer
-        kwargs = dict(params or {})
-        params = None
         if isinstance(target, type) or (callable(target) and not hasattr(target, "ask")):
-            python[name] = lambda: target(**kwargs)
+            # A class: one object per run, made with the resolved parameters.
+            python[name] = (target, getattr(target, "nhb2_params", None))
         else:
-            if kwargs:
-                raise TypeError("params apply to an optimizer class, not to an instance")
-            python[name] = lambda: target
+            python[name] = (lambda **_: target, None)
     return benchmark._run(name, python, params, float(budget), int(runs), int(seed),
                           seed_policy, int(workers))
 
@@ -149,7 +147,7 @@ class SweepResult:
 
 
 def _python_optimizers(document, label):
-    """{name: factory} for every python:MODULE:CLASS the config's optimizers name."""
+    """{name: (class, its nhb2_params)} for every python:MODULE:CLASS the config names."""
     found = {}
     entries = document.get("optimizers") if isinstance(document, dict) else None
     if not isinstance(entries, list):
@@ -159,7 +157,8 @@ def _python_optimizers(document, label):
             continue
         name = entry.get("optimizer")
         if isinstance(name, str) and name.startswith(_PREFIX) and name not in found:
-            found[name] = _resolve(name, f"{label}: key 'optimizers[{index}].optimizer':")
+            target = _resolve(name, f"{label}: key 'optimizers[{index}].optimizer':")
+            found[name] = (target, getattr(target, "nhb2_params", None))
     return found
 
 

@@ -314,9 +314,13 @@ Registry registry_with(const py::dict& python_optimizers) {
   Registry registry = builtin_optimizers();
   for (const auto item : python_optimizers) {
     const std::string name = py::str(item.first);
-    const py::object factory = py::reinterpret_borrow<py::object>(item.second);
+    // (factory, the class's nhb2_params or None)
+    const py::tuple entry = py::reinterpret_borrow<py::tuple>(item.second);
+    const py::object factory = entry[0];
     const std::string origin = name.rfind("python:", 0) == 0 ? name : "python:" + name;
-    registry.add(python_optimizer_info(name, factory, "Python optimizer " + name), origin);
+    registry.add(python_optimizer_info(name, factory, python_param_specs(name, entry[1]),
+                                       "Python optimizer " + name),
+                 origin);
   }
   return registry;
 }
@@ -335,8 +339,13 @@ py::list run_runs(const PyBenchmark& self, const std::string& name, const py::di
   }
   const Registry registry = registry_with(python);
   const ParamAssignments given = assignments(params);
-  // As `nhb2 run`: the name and the parameters are valid before anything runs.
-  if (python.empty()) registry.create(name, given);
+  // As `nhb2 run`: the name and the parameters are valid before anything runs (for a Python
+  // optimizer, without making one).
+  if (python.empty()) {
+    registry.create(name, given);
+  } else {
+    resolve_params("optimizer '" + name + "'", registry.find(name).params, given);
+  }
   RunSpec spec;
   spec.budget_seconds = budget;
   spec.workers = workers;
@@ -614,7 +623,11 @@ void bind_all(py::module_& m) {
   m.attr("NUM_CELLS") = kNumCells;
 
   // --- Benchmark -----------------------------------------------------------------------------
-  py::class_<PyBenchmark>(m, "Benchmark")
+  py::class_<PyBenchmark>(m, "Benchmark",
+                          "The NAS-HPO-Bench-II oracle: the built-in synthetic benchmark "
+                          "(data=None, always labelled 'synthetic') or a .nhb2 file.\n\n"
+                          "Immutable and shared: query() and query_many() log nothing; use a "
+                          "Session (bench.session()) for a run with a log and an incumbent.")
       .def(py::init<const py::object&, std::uint64_t>(), py::arg("data") = py::none(),
            py::arg("synthetic_seed") = kDefaultSyntheticSeed)
       .def_property_readonly("info", &info_dict)
@@ -634,9 +647,15 @@ void bind_all(py::module_& m) {
             return py::make_tuple(r.accuracy, cost_object(r));
           },
           py::arg("config"), py::arg("epoch") = kMaxEpochs, py::arg("mode") = "valid",
-          py::arg("iepoch") = py::none(), py::arg("seed") = py::none())
+          py::arg("iepoch") = py::none(), py::arg("seed") = py::none(),
+          "(accuracy %, cost s) of one config, unlogged. epoch 12 or 200 (cost None); mode "
+          "train|valid|test; iepoch 1..12 (epoch 12 only); seed a recorded seed (default: the "
+          "smallest). config: a Config, a config index or (cellcode, lr, batch_size).")
       .def("query_many", &query_many, py::arg("indices"), py::arg("epoch") = kMaxEpochs,
-           py::arg("mode") = "valid", py::arg("iepoch") = py::none(), py::arg("seed") = py::none())
+           py::arg("mode") = "valid", py::arg("iepoch") = py::none(), py::arg("seed") = py::none(),
+           "{'accuracy': ndarray, 'cost': ndarray} for an integer array of config indices, "
+           "computed in C++ without the GIL; the same options as query() (cost NaN at epoch "
+           "200).")
       .def(
           "class_of",
           [](const PyBenchmark& b, const py::handle& config) {
@@ -704,7 +723,12 @@ void bind_all(py::module_& m) {
       py::arg("dir"));
 
   // --- Session -------------------------------------------------------------------------------
-  py::class_<Session>(m, "Session")
+  py::class_<Session>(m, "Session",
+                      "One optimisation run with the reference API's semantics: every epoch-12 "
+                      "query is logged (acc_trans, key_trans, total_cost_trans, best_acc_trans, "
+                      "best_key_trans, log), the incumbent is replaced when best_acc < acc, "
+                      "results() gives its test accuracy at 12 and 200 epochs. Unlike the "
+                      "authors' API, a query's seed= applies to that query only.")
       .def(py::init([](const PyBenchmark& b, const std::string& seed_policy,
                        std::optional<int> seed, std::uint64_t rng_seed) {
              SessionOptions options;

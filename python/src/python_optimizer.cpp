@@ -6,6 +6,8 @@
 
 #include <pybind11/stl.h>
 
+#include <limits>
+
 namespace py = pybind11;
 
 namespace nhb2::python {
@@ -168,17 +170,84 @@ bool PythonOptimizer::finished() const {
   }
 }
 
+std::vector<ParamSpec> python_param_specs(const std::string& name, const py::handle& specs) {
+  std::vector<ParamSpec> out;
+  if (specs.is_none()) return out;
+  const auto fail = [&](const std::string& what) {
+    throw ConfigError(name + ": nhb2_params " + what +
+                      "; expected a list of {name, type: integer|real|boolean|choice, default, "
+                      "min, max, choices, help}");
+  };
+  if (!py::isinstance<py::list>(specs) && !py::isinstance<py::tuple>(specs)) {
+    fail("is " + python_repr(specs));
+  }
+  for (const py::handle entry : specs) {
+    if (!py::isinstance<py::dict>(entry)) fail("entry " + python_repr(entry) + " is not a dict");
+    const py::dict spec = py::reinterpret_borrow<py::dict>(entry);
+    try {
+      const std::string param = spec["name"].cast<std::string>();
+      const std::string type = spec["type"].cast<std::string>();
+      const std::string help =
+          spec.contains("help") ? spec["help"].cast<std::string>() : std::string();
+      const auto bound = [&](const char* key, double fallback) {
+        return spec.contains(key) && !spec[key].is_none() ? spec[key].cast<double>() : fallback;
+      };
+      const double inf = std::numeric_limits<double>::infinity();
+      if (type == "integer") {
+        out.push_back(ParamSpec::integer(param, spec["default"].cast<long long>(),
+                                         static_cast<long long>(bound("min", -9.0e18)),
+                                         static_cast<long long>(bound("max", 9.0e18)), help));
+      } else if (type == "real") {
+        out.push_back(ParamSpec::real(param, spec["default"].cast<double>(), bound("min", -inf),
+                                      bound("max", inf), help));
+      } else if (type == "boolean") {
+        out.push_back(ParamSpec::boolean(param, spec["default"].cast<bool>(), help));
+      } else if (type == "choice") {
+        out.push_back(ParamSpec::choice(param, spec["default"].cast<std::string>(),
+                                        spec["choices"].cast<std::vector<std::string>>(), help));
+      } else {
+        fail("entry '" + param + "' has type '" + type + "'");
+      }
+    } catch (const py::error_already_set& error) {
+      fail("entry " + python_repr(entry) + " is malformed (" + describe_python_error(error) + ")");
+    } catch (const py::cast_error&) {
+      fail("entry " + python_repr(entry) + " has a value of the wrong type");
+    }
+  }
+  return out;
+}
+
 OptimizerInfo python_optimizer_info(const std::string& name, py::object factory,
-                                    const std::string& summary) {
+                                    std::vector<ParamSpec> params, const std::string& summary) {
   auto shared = std::make_shared<SharedObject>(std::move(factory));
   OptimizerInfo info;
   info.name = name;
   info.summary = summary;
-  info.create = [shared](const ParamValues&) -> std::unique_ptr<Optimizer> {
+  info.params = std::move(params);
+  const std::vector<ParamSpec> specs = info.params;
+  info.create = [shared, specs](const ParamValues& values) -> std::unique_ptr<Optimizer> {
     py::gil_scoped_acquire gil;
     py::object object;
     try {
-      object = shared->get()();
+      py::dict kwargs;
+      for (const ParamSpec& spec : specs) {
+        const py::str key(spec.name);
+        switch (spec.type) {
+          case ParamType::integer:
+            kwargs[key] = values.get_int(spec.name);
+            break;
+          case ParamType::real:
+            kwargs[key] = values.get_real(spec.name);
+            break;
+          case ParamType::boolean:
+            kwargs[key] = values.get_bool(spec.name);
+            break;
+          case ParamType::choice:
+            kwargs[key] = values.get_choice(spec.name);
+            break;
+        }
+      }
+      object = shared->get()(**kwargs);
     } catch (py::error_already_set& error) {
       throw Error("creating the optimizer raised " + describe_python_error(error));
     }

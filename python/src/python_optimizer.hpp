@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace nhb2::python {
 
@@ -63,9 +64,14 @@ class PythonOptimizer : public Optimizer {
 // The Python seed of a run: the first output of the optimizer stream it is handed.
 std::uint64_t python_seed(Rng& rng);
 
-// A registry entry for `factory` (called with no arguments, once per run, to make the optimizer
-// object). origin names it in errors ("plug-in 'ORIGIN'").
+// The parameters a Python optimizer class declares in its attribute `nhb2_params`: a list of
+// dicts {name, type: integer|real|boolean|choice, default, min, max (integer/real), choices
+// (choice), help}. Throws ConfigError naming the class and the malformed entry.
+std::vector<ParamSpec> python_param_specs(const std::string& name, const pybind11::handle& specs);
+
+// A registry entry for `factory`, called once per run with the resolved parameters as keyword
+// arguments (typed: int, float, bool or str) to make the optimizer object.
 OptimizerInfo python_optimizer_info(const std::string& name, pybind11::object factory,
-                                    const std::string& summary);
+                                    std::vector<ParamSpec> params, const std::string& summary);
 
 }  // namespace nhb2::python

@@ -19,6 +19,13 @@ class RandomSearch:
 class Evolution:
     """Regularized evolution (population 10, sample 3) on the Python side."""
 
+    nhb2_params = [
+        {"name": "population_size", "type": "integer", "default": 10, "min": 2, "max": 10000,
+         "help": "configurations kept alive"},
+        {"name": "sample_size", "type": "integer", "default": 3, "min": 1, "max": 10000,
+         "help": "tournament size"},
+    ]
+
     def __init__(self, population_size=10, sample_size=3):
         self.population_size, self.sample_size = population_size, sample_size
 

@@ -57,6 +57,33 @@ def test_python_evolution_with_params_runs(bench):
     runs = nhb2.run(ex.Evolution, budget=8000, runs=2, params={"population_size": 4},
                     benchmark=bench)
     assert len(runs) == 2
+    made = []
+
+    class Recording(ex.Evolution):
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+    nhb2.run(Recording, budget=100, runs=1, params={"sample_size": "2"}, benchmark=bench)
+    assert made == [{"population_size": 10, "sample_size": 2}]
+
+
+def test_python_parameters_are_checked_against_the_class_declaration(bench):
+    with pytest.raises(nhb2.ConfigError) as raised:
+        nhb2.run(ex.Evolution, budget=100, params={"population_sise": 4}, benchmark=bench)
+    message = str(raised.value)
+    assert "optimizer 'python:example_optimizers:Evolution' has no parameter " \
+           "'population_sise' (did you mean 'population_size'?)" in message
+    with pytest.raises(nhb2.ConfigError, match="population_size"):
+        nhb2.run(ex.Evolution, budget=100, params={"population_size": 1}, benchmark=bench)
+    with pytest.raises(nhb2.ConfigError, match="no parameter 'x'"):
+        nhb2.run(ex.RandomSearch, budget=100, params={"x": 1}, benchmark=bench)
+
+    class BadDeclaration(ex.RandomSearch):
+        nhb2_params = [{"name": "k", "type": "number", "default": 1}]
+
+    with pytest.raises(nhb2.ConfigError, match="has type 'number'"):
+        nhb2.run(BadDeclaration, budget=100, benchmark=bench)
 
 
 def test_a_malformed_trial_names_the_optimizer_and_the_run(bench):

@@ -23,6 +23,9 @@ optimizers:
   - optimizer: python:example_optimizers:RandomSearch
   - optimizer: regularized_evolution
     label: rea
+  - optimizer: python:example_optimizers:Evolution
+    label: py_rea
+    params: {{population_size: 5}}
 output: {out}
 """
 
@@ -54,7 +57,9 @@ def test_python_m_nhb2_sweep_mixes_python_and_built_in_optimizers(tmp_path):
     assert runs.count("\nRandomSearch,") == 3
     svg = (out / "curves.svg").read_text()
     assert "RandomSearch" in svg and "rea" in svg
-    assert "optimizer: python:example_optimizers:RandomSearch" in (out / "resolved.yaml").read_text()
+    resolved = (out / "resolved.yaml").read_text()
+    assert "optimizer: python:example_optimizers:RandomSearch" in resolved
+    assert "population_size: 5" in resolved and "sample_size: 3" in resolved
 
 
 def test_the_sweep_is_the_same_whatever_the_jobs_and_pairs_runs_with_built_ins(tmp_path):
@@ -65,10 +70,10 @@ def test_the_sweep_is_the_same_whatever_the_jobs_and_pairs_runs_with_built_ins(t
                    jobs=2, plots=False)
     assert (tmp_path / "a" / "trajectories.csv").read_text() == \
         (tmp_path / "b" / "trajectories.csv").read_text()
-    assert a.runs == b.runs and len(a.runs) == 9
+    assert a.runs == b.runs and len(a.runs) == 12
     seeds = {(r["optimizer"], r["run"]): r["run_seed"] for r in a.runs}
     assert seeds[("RandomSearch", 2)] == seeds[("rs", 2)] == nhb2.run_seed(4, 2)
-    assert {row["optimizer"] for row in a.summary} == {"rs", "RandomSearch", "rea"}
+    assert {row["optimizer"] for row in a.summary} == {"rs", "RandomSearch", "rea", "py_rea"}
     assert a.trajectories()[0]["optimizer"] == "rs"
 
 

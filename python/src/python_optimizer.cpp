@@ -39,6 +39,23 @@ std::string python_repr(const py::handle& value) {
   }
 }
 
+// An int of Python or numpy (anything with __index__), not a bool.
+bool is_integer(const py::handle& value) {
+  return PyIndex_Check(value.ptr()) != 0 && !py::isinstance<py::bool_>(value);
+}
+
+long long to_integer(const py::handle& value) {
+  return py::int_(py::reinterpret_borrow<py::object>(value)).cast<long long>();
+}
+
+int checked_epochs(long long epochs) {
+  if (epochs < 1 || epochs > kMaxEpochs) {
+    throw Error("epochs " + std::to_string(epochs) + " is out of range; allowed: 1.." +
+                std::to_string(kMaxEpochs));
+  }
+  return static_cast<int>(epochs);
+}
+
 [[noreturn]] void raise_from_python(const char* method, const py::error_already_set& error) {
   throw Error(std::string(method) + " raised " + describe_python_error(error));
 }
@@ -52,8 +69,8 @@ SharedObject::~SharedObject() {
 
 Config config_from_python(const py::handle& value) {
   if (py::isinstance<Config>(value)) return value.cast<Config>();
-  if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value)) {
-    const long long index = value.cast<long long>();
+  if (is_integer(value)) {
+    const long long index = to_integer(value);
     if (index < 0 || index >= kNumConfigs) {
       throw InvalidArgument("config index " + std::to_string(index) +
                             " is out of range; allowed: 0.." + std::to_string(kNumConfigs - 1));
@@ -64,16 +81,17 @@ Config config_from_python(const py::handle& value) {
     const py::sequence items = py::reinterpret_borrow<py::sequence>(value);
     if (items.size() == 3 && py::isinstance<py::str>(items[0])) {
       const Cell cell = parse_cellcode(items[0].cast<std::string>());
-      if (!py::isinstance<py::float_>(items[1]) && !py::isinstance<py::int_>(items[1])) {
+      if (!py::isinstance<py::float_>(items[1]) && !is_integer(items[1]) &&
+          !py::hasattr(items[1], "__float__")) {
         throw InvalidArgument("lr " + python_repr(items[1]) +
                               " is not a number; allowed: " + allowed_learning_rates());
       }
-      if (!py::isinstance<py::int_>(items[2]) || py::isinstance<py::bool_>(items[2])) {
+      if (!is_integer(items[2])) {
         throw InvalidArgument("batch size " + python_repr(items[2]) +
                               " is not an integer; allowed: " + allowed_batch_sizes());
       }
-      return Config::make(cell, lr_index_of(items[1].cast<double>()),
-                          batch_size_index_of(items[2].cast<long long>()));
+      return Config::make(cell, lr_index_of(py::float_(items[1]).cast<double>()),
+                          batch_size_index_of(to_integer(items[2])));
     }
   }
   throw Error(
@@ -123,16 +141,21 @@ Trial PythonOptimizer::ask() {
     py::object config = answer;
     if (py::hasattr(answer, "config") && py::hasattr(answer, "epochs")) {
       config = answer.attr("config");
-      trial.epochs = py::int_(answer.attr("epochs")).cast<int>();
+      const py::object epochs = answer.attr("epochs");
+      if (!is_integer(epochs)) {
+        throw Error("the epochs of a trial must be an integer in 1..12, got " +
+                    python_repr(epochs));
+      }
+      trial.epochs = checked_epochs(to_integer(epochs));
     } else if ((py::isinstance<py::tuple>(answer) || py::isinstance<py::list>(answer)) &&
                py::len(answer) == 2) {
       const py::sequence pair = py::reinterpret_borrow<py::sequence>(answer);
       config = pair[0];
-      if (!py::isinstance<py::int_>(pair[1]) || py::isinstance<py::bool_>(pair[1])) {
+      if (!is_integer(pair[1])) {
         throw Error("the epochs of a (config, epochs) pair must be an integer in 1..12, got " +
                     python_repr(pair[1]));
       }
-      trial.epochs = pair[1].cast<int>();
+      trial.epochs = checked_epochs(to_integer(pair[1]));
     }
     trial.config = config_from_python(config);
   } catch (const Error& error) {

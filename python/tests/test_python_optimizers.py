@@ -150,3 +150,35 @@ def test_with_parallel_workers_tell_gets_back_the_object_ask_returned(bench):
     optimizer = Tracking()
     (result,) = nhb2.run(optimizer, budget=20000, runs=1, workers=4, benchmark=bench)
     assert optimizer.max_pending == 4 and result["trials"] > 10
+
+
+def test_numpy_integers_and_floats_are_accepted_in_trials(bench):
+    class NumpyTypes(ex.RandomSearch):
+        def ask(self):
+            choice = int(self.rng.integers(3))
+            index = self.rng.integers(nhb2.NUM_CONFIGS)  # numpy.int64
+            if choice == 0:
+                return index, np.int32(6)
+            if choice == 1:
+                config = nhb2.Config.from_index(int(index))
+                return (config.cellcode, np.float64(config.lr), np.int64(config.batch_size))
+            return nhb2.Trial(int(index), epochs=12)
+
+    (result,) = nhb2.run(NumpyTypes, budget=5000, runs=1, benchmark=bench)
+    assert result["trials"] > 3
+
+
+def test_epochs_out_of_range_or_of_the_wrong_type_are_refused_with_the_value(bench):
+    class Huge(ex.Malformed):
+        def ask(self):
+            return (0, 10**12)
+
+    with pytest.raises(nhb2.Error, match=r"epochs 1000000000000 is out of range; allowed: 1\.\.12"):
+        nhb2.run(Huge, budget=100, runs=1, benchmark=bench)
+
+    class FloatEpochs(ex.Malformed):
+        def ask(self):
+            return (0, 3.0)
+
+    with pytest.raises(nhb2.Error, match="must be an integer in 1..12, got 3.0"):
+        nhb2.run(FloatEpochs, budget=100, runs=1, benchmark=bench)

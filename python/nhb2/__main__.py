@@ -71,6 +71,8 @@ def main(argv=None):
         print(f"nhb2: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("nhb2: interrupted; a sweep keeps every finished run in its output folder's runs/ "
+              "(finish it with --resume)", file=sys.stderr)
         return 130
 
 

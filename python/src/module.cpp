@@ -32,8 +32,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <future>
 #include <limits>
 #include <optional>
 #include <string>
@@ -397,11 +400,31 @@ py::dict run_sweep_text(const std::string& yaml_text, const std::string& label,
   options.resume = resume;
   options.nhb2_version = kVersion;
   options.report.plots = plots;
-  SweepOutcome outcome;
+  // The sweep runs on its own thread while this (Python's main) thread checks for signals every
+  // 100 ms: Ctrl-C stops the starting of new runs, the runs in flight finish and are
+  // checkpointed (as `nhb2 sweep` does), then the KeyboardInterrupt is raised here.
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  std::optional<py::error_already_set> interrupt;
+  std::future<SweepOutcome> result;
   {
     py::gil_scoped_release release;
     const Benchmark benchmark = load_sweep_benchmark(config.data);
-    outcome = nhb2::run_sweep(config, benchmark, registry, options);
+    result = std::async(std::launch::async,
+                        [&] { return nhb2::run_sweep(config, benchmark, registry, options); });
+    while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      if (interrupt) continue;
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {
+        interrupt.emplace();  // fetches the pending exception
+        stop = true;
+      }
+    }
+  }
+  const SweepOutcome outcome = result.get();  // rethrows a run's error
+  if (interrupt) {
+    interrupt->restore();
+    throw py::error_already_set();
   }
   py::dict d;
   d["output"] = config.output;

@@ -1,8 +1,10 @@
 """nhb2.sweep and `python3 -m nhb2 sweep`: Python optimizers next to built-ins, same outputs."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -134,3 +136,22 @@ def test_an_unknown_parameter_of_a_built_in_gives_the_cli_message(tmp_path):
     cli = subprocess.run([CLI, "sweep", str(config)], capture_output=True, text=True)
     assert py.returncode == cli.returncode == 2
     assert py.stderr.strip().splitlines()[-1] == cli.stderr.strip().splitlines()[-1]
+
+
+def test_ctrl_c_stops_a_sweep_and_keeps_the_finished_runs(tmp_path):
+    out = tmp_path / "out"
+    config = write_config(tmp_path, f"budget: 20000\nruns: 1000000\n"
+                                    f"optimizers: [{{optimizer: random_search}}]\noutput: {out}\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([HERE, os.environ.get("PYTHONPATH", "")]))
+    process = subprocess.Popen([sys.executable, "-m", "nhb2", "sweep", str(config), "--jobs",
+                                "1", "--no-plots"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs = out / "runs" / "random_search"
+    deadline = time.monotonic() + 120
+    while not (runs.exists() and any(runs.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "--resume" in err
+    assert any(runs.iterdir()) and not (out / "runs.csv").exists()

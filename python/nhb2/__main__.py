@@ -1,6 +1,8 @@
 """python3 -m nhb2: the subcommands that involve Python optimizers.
 
     python3 -m nhb2 sweep CONFIG.yaml [--out DIR] [--jobs N] [--resume] [--no-plots]
+    python3 -m nhb2 run --optimizer NAME|python:MODULE:CLASS [--param K=V]... [--budget S]
+                        [--runs N] [--seed S] [--seed-policy P] [--workers N] [--data FILE]
     python3 -m nhb2 list
     python3 -m nhb2 info [--data FILE]
 
@@ -10,10 +12,12 @@ also name Python optimizers (`optimizer: python:MODULE:CLASS`). Errors print
 """
 
 import argparse
+import json
+import os
 import sys
 
 from . import _core
-from ._run import sweep
+from ._run import run, sweep
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +36,15 @@ def _main(argv):
     s.add_argument("--resume", action="store_true")
     s.add_argument("--no-plots", action="store_true")
     s.add_argument("--quiet", "-q", action="store_true")
+    r = commands.add_parser("run", help="runs of one optimizer (built-in or python:MODULE:CLASS)")
+    r.add_argument("--optimizer", default="random_search", metavar="NAME")
+    r.add_argument("--param", action="append", default=[], metavar="K=V")
+    r.add_argument("--budget", type=float, default=20000.0, metavar="SECONDS")
+    r.add_argument("--runs", type=int, default=10, metavar="N")
+    r.add_argument("--seed", type=int, default=0, metavar="S")
+    r.add_argument("--seed-policy", default="fixed", metavar="P")
+    r.add_argument("--workers", type=int, default=1, metavar="N")
+    r.add_argument("--data", metavar="FILE")
     commands.add_parser("list", help="the built-in optimizers and their parameters")
     i = commands.add_parser("info", help="the benchmark's source and dimensions")
     i.add_argument("--data", metavar="FILE")
@@ -52,6 +65,18 @@ def _main(argv):
             key=["trajectories.csv", "runs.csv", "curves.csv", "summary.csv", "curves.svg",
                  "curves.png", "resolved.yaml"].index))
         print(f"\nwrote {result.output}/{{{names.replace('summary.csv', 'summary.md, summary.csv')}}}")
+    elif args.command == "run":
+        params = {}
+        for text in args.param:
+            name, sep, value = text.partition("=")
+            if not sep:
+                raise _core.ConfigError(f"--param '{text}' is not of the form name=value")
+            params[name] = value
+        sys.path.insert(0, os.getcwd())
+        runs = run(args.optimizer, budget=args.budget, runs=args.runs, seed=args.seed,
+                   params=params, data=args.data, seed_policy=args.seed_policy,
+                   workers=args.workers)
+        print(json.dumps({"optimizer": args.optimizer, "runs": runs}, indent=2))
     elif args.command == "list":
         for info in _core.optimizers():
             print(f"{info['name']}: {info['summary']}")

@@ -155,3 +155,21 @@ def test_ctrl_c_stops_a_sweep_and_keeps_the_finished_runs(tmp_path):
     assert process.returncode == 130, err
     assert "--resume" in err
     assert any(runs.iterdir()) and not (out / "runs.csv").exists()
+
+
+def test_python_m_nhb2_run_prints_the_runs_nhb2_run_returns(tmp_path):
+    import json
+
+    import example_optimizers
+
+    done = python_module_nhb2("run", "--optimizer", "python:example_optimizers:Evolution",
+                              "--param", "population_size=5", "--runs", "2", "--budget", "3000",
+                              "--seed", "3", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = nhb2.run(example_optimizers.Evolution, budget=3000, runs=2, seed=3,
+                        params={"population_size": 5})
+    assert json.loads(done.stdout)["runs"] == json.loads(json.dumps(expected))
+    done = python_module_nhb2("run", "--budget", "nan", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == \
+        "nhb2: error: budget nan must be a positive number of seconds, at most 1e+08"

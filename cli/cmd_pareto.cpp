@@ -7,6 +7,7 @@
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/config.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/experiments/multi_objective.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -45,6 +46,81 @@ std::pair<double, double> parse_reference(const std::string& text) {
   }
 }
 
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::string::size_type start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    names.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return names;
+}
+
+int print_comparison(const Benchmark& benchmark, const po::variables_map& vm,
+                     const ObjectiveTable& table, SeedPolicy policy) {
+  const Registry registry = load_registry(vm);
+  const std::vector<std::string> names = split_names(vm["compare"].as<std::string>());
+  for (const std::string& name : names) registry.find(name);  // names the allowed ones
+  const int runs = vm["runs"].as<int>();
+  const double budget = vm["budget"].as<double>();
+  if (runs < 1 || runs > 100000) {
+    throw InvalidArgument("--runs " + std::to_string(runs) + " must be in [1, 100000]");
+  }
+  if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
+    throw InvalidArgument("--budget " + format_double(budget) + " must be in (0, " +
+                          format_double(kMaxBudgetSeconds) + "]");
+  }
+  RunSpec base;
+  base.budget_seconds = budget;
+  base.seed_policy = policy;
+  if (policy == SeedPolicy::fixed && table.seed_index != kMeanOverSeeds) {
+    base.seed = benchmark.seeds()[table.seed_index];
+  }
+  const std::uint64_t master_seed = vm["master-seed"].as<std::uint64_t>();
+  const MoComparison comparison =
+      compare_multi_objective(benchmark, registry, names, table, runs, master_seed, base);
+  const std::string name = objective_name(table.pair.minimised);
+  if (json_requested(vm)) {
+    Json document = data_json(benchmark, vm);
+    document["objectives"] = {"valid_acc", name};
+    document["reference"] = {{"valid_acc", table.pair.reference_accuracy},
+                             {name, table.pair.reference_value}};
+    document["runs"] = runs;
+    document["budget_seconds"] = budget;
+    document["master_seed"] = master_seed;
+    document["exact_hypervolume"] = comparison.exact_hypervolume;
+    Json& rows = document["optimizers"] = Json::array();
+    for (const MoOptimizerSummary& row : comparison.optimizers) {
+      rows.push_back({{"name", row.name},
+                      {"mean_hypervolume", row.mean_hypervolume},
+                      {"standard_error", row.standard_error},
+                      {"mean_regret", row.mean_regret},
+                      {"average_rank", row.average_rank},
+                      {"wilcoxon_p_vs_baseline", row.against_baseline.p_value},
+                      {"final_hypervolume", row.final_hypervolume}});
+    }
+    print_json(document);
+    return 0;
+  }
+  std::cout << "# final hypervolume (normalised) of valid_acc vs " << name << " over " << runs
+            << " paired runs, budget " << format_double(budget) << " s, master seed " << master_seed
+            << "\n# data: " << benchmark.source().kind << "; exact front hypervolume "
+            << format_fixed(comparison.exact_hypervolume, 6)
+            << "; Wilcoxon signed-rank (two-sided) against " << names.front() << "\n"
+            << "optimizer  mean_hv  se  regret  avg_rank  p_vs_baseline\n";
+  for (const MoOptimizerSummary& row : comparison.optimizers) {
+    std::cout << row.name << "  " << format_fixed(row.mean_hypervolume, 6) << "  "
+              << format_fixed(row.standard_error, 6) << "  " << format_fixed(row.mean_regret, 6)
+              << "  " << format_fixed(row.average_rank, 2) << "  "
+              << (row.name == names.front() ? std::string("-")
+                                            : format_double(row.against_baseline.p_value))
+              << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_pareto(const std::vector<std::string>& args) {
@@ -59,11 +135,21 @@ int run_pareto(const std::vector<std::string>& args) {
       "seed", po::value<int>()->value_name("S"),
       "the recorded training seed whose values are used (default: the smallest)")(
       "seed-policy", po::value<std::string>()->default_value("fixed")->value_name("P"),
-      "fixed (one seed) or mean (over seeds)");
+      "fixed (one seed) or mean (over seeds)")(
+      "compare", po::value<std::string>()->value_name("A,B,..."),
+      "instead of the front: paired runs of these optimizers (the first is the baseline), "
+      "final hypervolume, regret, ranks and Wilcoxon tests")(
+      "runs", po::value<int>()->default_value(100)->value_name("N"), "paired runs (--compare)")(
+      "budget", po::value<double>()->default_value(20000.0)->value_name("S"),
+      "seconds of train+valid time per run (--compare)")(
+      "master-seed", po::value<std::uint64_t>()->default_value(0)->value_name("M"),
+      "run seeds are splitmix64(M, run) (--compare)");
+  add_plugin_options(options);
   po::variables_map vm;
   if (!parse_options("pareto",
                      "[--objectives valid_acc,cost|params|flops] [--reference ACC,VALUE] "
-                     "[--seed S | --seed-policy mean] [--data FILE] [--json]",
+                     "[--seed S | --seed-policy mean] [--data FILE] [--json]\n"
+                     "       [--compare A,B,... [--runs N] [--budget S] [--master-seed M]]",
                      options, {}, args, vm)) {
     return 0;
   }
@@ -92,6 +178,9 @@ int run_pareto(const std::vector<std::string>& args) {
   const double milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const std::string name = objective_name(pair.minimised);
+  if (vm.count("compare")) {
+    return print_comparison(benchmark, vm, table, policy);
+  }
 
   if (json_requested(vm)) {
     Json document = data_json(benchmark, vm);

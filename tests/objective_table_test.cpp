@@ -132,3 +132,16 @@ TEST_CASE("nhb2 pareto refuses bad objectives and references with exit 2", "[cli
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE("nhb2 pareto --compare runs paired optimizers and reports hypervolume regret", "[cli]") {
+  const auto r = test::run_cli(
+      "pareto --objectives valid_acc,params --compare mo_random_search,nsga2 --runs 3 "
+      "--budget 3000 --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"exact_hypervolume\""));
+  CHECK_THAT(r.out, Catch::Contains("\"mean_regret\""));
+  CHECK_THAT(r.out, Catch::Contains("\"name\": \"nsga2\""));
+  const auto bad = test::run_cli("pareto --compare mo_random_search,nsga3 --runs 2");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("nsga3"));
+}

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace nhb2;
 
 namespace {
@@ -144,4 +147,58 @@ TEST_CASE("nhb2 pareto --compare runs paired optimizers and reports hypervolume 
   const auto bad = test::run_cli("pareto --compare mo_random_search,nsga3 --runs 2");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("nsga3"));
+}
+
+TEST_CASE("a multi-objective sweep writes fronts, hypervolume curves and a summary", "[cli][mo]") {
+  test::TempDir dir;
+  const std::string config = dir.file("mo.yaml");
+  {
+    std::ofstream out(config);
+    out << "name: mo\nbudget: 5000\nruns: 4\nobjectives: [valid_acc, cost]\n"
+           "optimizers:\n  - optimizer: mo_random_search\n  - optimizer: nsga2\n"
+           "    params: {population_size: 6}\noutput: "
+        << dir.file("out") << "\n";
+  }
+  const auto r = test::run_cli("sweep " + config + " --jobs 2");
+  REQUIRE(r.exit_code == 0);
+  for (const char* file : {"exact_front.csv", "fronts.csv", "hypervolume_curves.csv",
+                           "mo_summary.csv", "mo_summary.md", "curves.csv"}) {
+    INFO(file);
+    CHECK(std::filesystem::exists(dir.file("out") + "/" + file));
+  }
+  const std::string summary = test::read_text(dir.file("out") + "/mo_summary.csv");
+  CHECK_THAT(summary, Catch::Contains("# data: synthetic"));
+  CHECK_THAT(summary, Catch::Contains("mo_random_search,4,"));
+  CHECK_THAT(summary, Catch::Contains("nsga2,4,"));
+  const std::string fronts = test::read_text(dir.file("out") + "/fronts.csv");
+  CHECK_THAT(fronts, Catch::Contains("label,run,cellcode,lr,batch_size,config_index,valid_acc,"
+                                     "cost,test_acc"));
+  CHECK_THAT(test::read_text(dir.file("out") + "/resolved.yaml"),
+             Catch::Contains("objectives: [valid_acc, cost]"));
+}
+
+TEST_CASE("sweep objectives are checked with the file position", "[cli][mo]") {
+  test::TempDir dir;
+  const struct {
+    const char* objectives;
+    const char* message;
+  } cases[] = {
+      {"[valid_acc, time]", "mo.yaml:1:13: key 'objectives': objective 'time' is unknown"},
+      {"[params, params]", "mo.yaml:1:13: key 'objectives': objective 'params' is given twice"},
+      {"[valid_acc]", "mo.yaml:1:13: key 'objectives': 1 objective given"},
+      {"valid_acc", "mo.yaml:1:13: key 'objectives': expected a list of two objectives"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.objectives);
+    const std::string config = dir.file("mo.yaml");
+    {
+      std::ofstream out(config);
+      out << "objectives: " << c.objectives
+          << "\noptimizers:\n  - optimizer: nsga2\noutput: " << dir.file("out") << "\n";
+    }
+    const auto r = test::run_cli("sweep " + config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK_FALSE(std::filesystem::exists(dir.file("out")));
+  }
 }

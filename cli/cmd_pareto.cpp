@@ -19,9 +19,10 @@ namespace nhb2::cli {
 namespace {
 
 const char* const kMethod =
-    "all 196,608 configurations; sorted by (-valid_acc, objective), a point is on the front when "
-    "its objective is below every earlier one (O(n log n)); hypervolume: one sweep over the front "
-    "(O(n log n)), divided by the reference box's area";
+    "all 196,608 configurations, reduced to the best of each (trained class, lr, batch size); "
+    "sorted by (-valid_acc, objective), a point is on the front when its objective is below "
+    "every earlier one (O(n log n)); hypervolume: one sweep over the front, divided by the "
+    "reference box's area";
 
 // "ACC,VALUE" → (accuracy, value); InvalidArgument names --reference otherwise.
 std::pair<double, double> parse_reference(const std::string& text) {

@@ -69,9 +69,12 @@ TEST_CASE("the exact front is the brute-force front of all 196,608 configuration
     for (int i = 0; i < kNumConfigs; ++i) {
       const Point2 p = table.point(i);
       bool covered = false;
-      for (const Point2& q : front_points) {
+      for (std::size_t k = 0; k < front_points.size(); ++k) {
+        const Point2& q = front_points[k];
         REQUIRE_FALSE(dominates(p, q));
         covered = covered || q == p || dominates(q, p);
+        // A front point is represented by the lowest config index with its values.
+        if (q == p) REQUIRE(i >= front.points[k].config_index);
       }
       REQUIRE(covered);
     }

@@ -72,7 +72,7 @@ void front_row(std::string& out, const std::string& prefix, int index, const Obj
 
 std::string write_mo_report(const std::string& dir, const SweepData& data,
                             const Benchmark& benchmark, const ObjectivePair& pair,
-                            SeedPolicy seed_policy) {
+                            SeedPolicy seed_policy, bool plots) {
   const SweepHeader& h = data.header;
   const auto& seeds = benchmark.seeds();
   const int seed_index =
@@ -219,8 +219,8 @@ std::string write_mo_report(const std::string& dir, const SweepData& data,
       const std::string colour = kColours[l % (sizeof kColours / sizeof kColours[0])];
       plot << ", \\\n     $all" << l << " using 1:2 with points pt 7 ps 0.3 lc rgb "
            << quoted(colour) << " notitle, \\\n     $run" << l
-           << " using 1:2 with steps lw 1.5 lc rgb " << quoted(colour)
-           << " title " << quoted(h.labels[l] + " (run 0; dots: all runs)");
+           << " using 1:2 with steps lw 1.5 lc rgb " << quoted(colour) << " title "
+           << quoted(h.labels[l] + " (run 0; dots: all runs)");
     }
     plot << "\n";
     s << "set terminal svg size 960,600 dynamic font \"sans,12\" background rgb \"white\"\n"
@@ -231,7 +231,7 @@ std::string write_mo_report(const std::string& dir, const SweepData& data,
       << plot.str() << "set output\n";
     return s.str();
   };
-  return render_gnuplot(dir, "fronts", script);
+  return plots ? render_gnuplot(dir, "fronts", script) : std::string();
 }
 
 }  // namespace nhb2

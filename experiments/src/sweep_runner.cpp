@@ -307,8 +307,8 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   write_records(config.output, data);
   outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
   if (config.objectives) {
-    const std::string warning =
-        write_mo_report(config.output, data, benchmark, *config.objectives, config.seed_policy);
+    const std::string warning = write_mo_report(config.output, data, benchmark, *config.objectives,
+                                                config.seed_policy, options.report.plots);
     if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
   }
   return outcome;

@@ -26,9 +26,9 @@
 
 namespace nhb2 {
 
-// Writes the files above atomically; returns "" or the plot warning.
+// Writes the files above atomically (the plot only when `plots`); returns "" or the plot warning.
 std::string write_mo_report(const std::string& dir, const SweepData& data,
                             const Benchmark& benchmark, const ObjectivePair& pair,
-                            SeedPolicy seed_policy);
+                            SeedPolicy seed_policy, bool plots = true);
 
 }  // namespace nhb2

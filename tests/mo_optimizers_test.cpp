@@ -2,6 +2,8 @@
 // (algorithms/mo_selection.hpp, nsga2.hpp, mo_regularized_evolution.hpp, mo_random_search.hpp)
 // and the observation the driver fills for them.
 
+#include "test_support.hpp"
+
 #include <nhb2/algorithms/builtin.hpp>
 #include <nhb2/algorithms/mo_random_search.hpp>
 #include <nhb2/algorithms/mo_regularized_evolution.hpp>
@@ -183,4 +185,13 @@ TEST_CASE("the multi-objective optimizers replay bit for bit from the same seed"
       CHECK(a.session.log()[i].key == b.session.log()[i].key);
     }
   }
+}
+
+TEST_CASE("nhb2 run takes the objectives of a multi-objective optimizer", "[cli][mo]") {
+  const auto ok = test::run_cli(
+      "run --optimizer nsga2 --objectives valid_acc,params --runs 2 --budget 3000 --quiet");
+  CHECK(ok.exit_code == 0);
+  const auto bad = test::run_cli("run --optimizer nsga2 --objectives valid_acc,valid_acc --runs 1");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--objectives: objective 'valid_acc' is given twice"));
 }

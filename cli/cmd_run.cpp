@@ -5,6 +5,7 @@
 
 #include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/objectives.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/statistics.hpp>
@@ -36,7 +37,10 @@ int run_run(const std::vector<std::string>& args) {
       "the extra epochs)")("decision-time",
                            po::value<double>()->default_value(0.0)->value_name("SECONDS"),
                            "simulated seconds each ask() takes")(
-      "quiet,q", "print only the summary, not one line per run (text output only)");
+      "quiet,q", "print only the summary, not one line per run (text output only)")(
+      "objectives", po::value<std::string>()->value_name("A,B"),
+      "multi-objective optimizers: valid_acc and one of cost (default), params, flops "
+      "(docs/multi_objective.md)");
   add_data_options(options);
   add_param_options(options);
   add_plugin_options(options);
@@ -92,6 +96,9 @@ int run_run(const std::vector<std::string>& args) {
                           format_double(kMaxBudgetSeconds) + "]");
   }
   spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
+  if (vm.count("objectives")) {
+    spec.objectives = parse_objective_pair(vm["objectives"].as<std::string>(), "--objectives");
+  }
   const std::uint64_t master_seed = vm["seed"].as<std::uint64_t>();
   const Benchmark benchmark = load_benchmark(vm);
   const bool json = json_requested(vm);

@@ -208,6 +208,15 @@ int run_sweep(const std::vector<std::string>& args) {
               << " runs resumed from checkpoints)";
   }
   std::cout << "\n";
+  if (config.objectives) {
+    std::cout << "\n"
+              << read_file(config.output + "/mo_summary.md") << "\nwrote " << config.output
+              << "/{exact_front.csv, fronts.csv, hypervolume_curves.csv, mo_summary.csv, "
+              << (outcome.plot_warning.empty() && run_options.report.plots
+                      ? "mo_summary.md, fronts.svg, fronts.png}"
+                      : "mo_summary.md}")
+              << "\n";
+  }
   return 0;
 }
 

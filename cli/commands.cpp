@@ -13,6 +13,7 @@ int run_sweep(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
+int run_pareto(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -29,6 +30,8 @@ const std::vector<Command>& commands() {
       {"import", "convert the authors' pickle files (bench12.pkl, ...) into a .nhb2 file",
        run_import},
       {"export", "write the table as long-form CSV or in the authors' pickle layout", run_export},
+      {"pareto", "the exact Pareto front: valid accuracy against cost, params or FLOPs",
+       run_pareto},
   };
   return all;
 }

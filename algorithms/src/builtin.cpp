@@ -7,6 +7,9 @@
 #include <nhb2/algorithms/hpo_then_nas.hpp>
 #include <nhb2/algorithms/hyperband.hpp>
 #include <nhb2/algorithms/local_search.hpp>
+#include <nhb2/algorithms/mo_random_search.hpp>
+#include <nhb2/algorithms/mo_regularized_evolution.hpp>
+#include <nhb2/algorithms/nsga2.hpp>
 #include <nhb2/algorithms/random_search.hpp>
 #include <nhb2/algorithms/regularized_evolution.hpp>
 #include <nhb2/algorithms/reinforce.hpp>
@@ -28,6 +31,9 @@ const Registry& builtin_optimizers() {
     r.add(Dehb::info());
     r.add(HpoThenNas::rs_then_rea_info());
     r.add(HpoThenNas::bohb_then_rea_info());
+    r.add(MoRandomSearch::info());
+    r.add(Nsga2::info());
+    r.add(MoRegularizedEvolution::info());
     return r;
   }();
   return registry;

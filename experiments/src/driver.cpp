@@ -1,5 +1,6 @@
 #include <nhb2/experiments/driver.hpp>
 
+#include <nhb2/benchmark_api/objective_table.hpp>
 #include <nhb2/core/constants.hpp>
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/format.hpp>
@@ -92,6 +93,12 @@ struct CompletesLater {
   }
 };
 
+// The seed whose objective values the observations carry: the fixed policy's, else the mean.
+int objective_seed(const Benchmark& benchmark, const Session& session) {
+  if (session.seed_policy() != SeedPolicy::fixed) return kMeanOverSeeds;
+  return benchmark.seed_index(session.seed());
+}
+
 }  // namespace
 
 RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const SearchSpace& space,
@@ -118,6 +125,7 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
   std::uint64_t asks = 0;
   bool asking = true;
 
+  const int objective_seed_index = objective_seed(benchmark, session);
   optimizer.reset(space, make_rng(stream_seed(spec.run_seed, Stream::optimizer)));
   while (true) {
     std::sort(idle.begin(), idle.end());
@@ -184,7 +192,10 @@ RunOutcome run_optimizer(const Benchmark& benchmark, Optimizer& optimizer, const
       }
       session.record(done.trial.config, done.trial.epochs, done.valid_acc, done.cost, now,
                      done.worker);
-      optimizer.tell(done.trial, Observation{done.valid_acc, done.cost});
+      optimizer.tell(done.trial,
+                     Observation{done.valid_acc, done.cost,
+                                 objective_value(benchmark, spec.objectives.minimised,
+                                                 done.trial.config, objective_seed_index)});
       idle.push_back(done.worker);
     }
   }

@@ -111,17 +111,29 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
 
 std::string write_plots(const std::string& dir, const SweepData& data,
                         const std::vector<OptimizerCurve>& curves, const std::string& gnuplot) {
-  const std::string svg = dir + "/curves.svg";
-  const std::string png = dir + "/curves.png";
+  return render_gnuplot(
+      dir, "curves",
+      [&](const std::string& svg, const std::string& png) {
+        return gnuplot_script(data, curves, svg, png);
+      },
+      gnuplot);
+}
+
+std::string render_gnuplot(
+    const std::string& dir, const std::string& stem,
+    const std::function<std::string(const std::string&, const std::string&)>& script,
+    const std::string& gnuplot) {
+  const std::string svg = dir + "/" + stem + ".svg";
+  const std::string png = dir + "/" + stem + ".png";
   const std::string svg_temp = atomic_temp_name(svg);
   const std::string png_temp = atomic_temp_name(png);
-  const std::string script_path = atomic_temp_name(dir + "/curves.gp");
+  const std::string script_path = atomic_temp_name(dir + "/" + stem + ".gp");
   const std::string log_path = atomic_temp_name(dir + "/gnuplot.log");
   auto cleanup = [&] {
     for (const auto* p : {&svg_temp, &png_temp, &script_path, &log_path}) std::remove(p->c_str());
   };
   try {
-    write_file_atomic(script_path, gnuplot_script(data, curves, svg_temp, png_temp));
+    write_file_atomic(script_path, script(svg_temp, png_temp));
   } catch (const std::exception& e) {
     return std::string("plots skipped: ") + e.what();
   }

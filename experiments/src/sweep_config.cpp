@@ -25,9 +25,10 @@ namespace nhb2 {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys = {
-    "name",          "data",         "budget",  "runs",        "master_seed",   "seed_policy",
-    "report_epochs", "curve_points", "workers", "budget_kind", "fidelity_cost", "speed_factors",
-    "decision_time", "curve_axis",   "plugins", "optimizers",  "output",        "provenance"};
+    "name",          "data",          "budget",        "runs",       "master_seed",
+    "seed_policy",   "report_epochs", "curve_points",  "workers",    "budget_kind",
+    "fidelity_cost", "speed_factors", "decision_time", "curve_axis", "plugins",
+    "optimizers",    "output",        "provenance",    "objectives"};
 const std::vector<std::string> kOptimizerKeys = {"optimizer", "label", "params", "workers",
                                                  "speed_factors"};
 
@@ -187,6 +188,22 @@ void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig&
   }
   if (const YAML::Node n = root["curve_axis"]) {
     config.curve_axis = choice(reader, n, "curve_axis", {"total_cost", "wallclock"});
+  }
+  if (const YAML::Node n = root["objectives"]) {
+    // A multi-objective sweep (experiments/mo_report.hpp): a list of two objective names.
+    if (!n.IsSequence()) {
+      reader.fail(n, "objectives",
+                  "expected a list of two objectives such as [valid_acc, params]; allowed: "
+                  "valid_acc and one of cost, params, flops");
+    }
+    std::vector<std::string> names;
+    for (const YAML::Node& item : n) names.push_back(reader.scalar(item, "objectives", "a name"));
+    try {
+      config.objectives = make_objective_pair(names, "objectives");
+    } catch (const InvalidArgument& e) {
+      const std::string message = e.what();
+      reader.fail(n, "objectives", message.substr(std::string("objectives: ").size()));
+    }
   }
 }
 
@@ -554,6 +571,7 @@ Fingerprint sweep_fingerprint(const SweepConfig& config, const Benchmark& benchm
   for (int e : config.report_epochs) epochs += (epochs.empty() ? "" : ", ") + std::to_string(e);
   f.emplace_back("report_epochs", "[" + epochs + "]");
   f.emplace_back("curve_points", std::to_string(config.curve_points));
+  if (config.objectives) f.emplace_back("objectives", config.objectives->text());
   f.emplace_back("workers", std::to_string(config.workers));
   f.emplace_back("budget_kind", budget_kind_name(config.budget_kind));
   f.emplace_back("fidelity_cost", fidelity_cost_name(config.fidelity_cost));
@@ -642,6 +660,10 @@ std::string resolved_yaml(const SweepConfig& config, const Benchmark& benchmark,
   out << YAML::Key << "seed_policy" << YAML::Value << seed_policy_name(config.seed_policy);
   out << YAML::Key << "report_epochs" << YAML::Value << YAML::Flow << config.report_epochs;
   out << YAML::Key << "curve_points" << YAML::Value << config.curve_points;
+  if (config.objectives) {
+    out << YAML::Key << "objectives" << YAML::Value << YAML::Flow << YAML::BeginSeq << "valid_acc"
+        << objective_name(config.objectives->minimised) << YAML::EndSeq;
+  }
   out << YAML::Key << "workers" << YAML::Value << config.workers;
   out << YAML::Key << "budget_kind" << YAML::Value << budget_kind_name(config.budget_kind);
   out << YAML::Key << "fidelity_cost" << YAML::Value << fidelity_cost_name(config.fidelity_cost);

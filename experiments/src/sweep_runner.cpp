@@ -5,6 +5,7 @@
 #include <nhb2/core/file_io.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
+#include <nhb2/experiments/mo_report.hpp>
 
 #include <algorithm>
 #include <array>
@@ -246,6 +247,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
         spec.fidelity_cost = config.fidelity_cost;
         spec.speed_factors = entry.speed_factors;
         spec.decision_time = config.decision_time;
+        if (config.objectives) spec.objectives = *config.objectives;
         const RunOutcome outcome = run_registered(benchmark, registry, entry.optimizer,
                                                   entry.params, SearchSpace(), spec, run);
         RunRecord record =
@@ -304,6 +306,11 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   data.runs = std::move(records);
   write_records(config.output, data);
   outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
+  if (config.objectives) {
+    const std::string warning = write_mo_report(config.output, data, benchmark, *config.objectives,
+                                                config.seed_policy, options.report.plots);
+    if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
+  }
   return outcome;
 }
 

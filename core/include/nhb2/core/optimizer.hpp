@@ -8,7 +8,9 @@
 //   ask()               propose a Trial: a config of `space` and a fidelity `epochs` in 1..12
 //                       (12 = the full 12-epoch training)
 //   tell(trial, obs)    the validation accuracy (%) after trial.epochs epochs and the simulated
-//                       seconds that evaluation cost
+//                       seconds that evaluation cost; for multi-objective optimizers also the
+//                       value of the run's minimised objective (core/objectives.hpp) for
+//                       trial.config, which single-objective optimizers ignore
 //
 // Several ask()s may precede their tell()s (parallel workers); tell()s may arrive in any order
 // and carry the Trial returned by ask(), including its id. An optimizer that cannot use pending
@@ -21,6 +23,7 @@
 #include <nhb2/core/search_space.hpp>
 
 #include <cstdint>
+#include <limits>
 
 namespace nhb2 {
 
@@ -33,6 +36,10 @@ struct Trial {
 struct Observation {
   double valid_acc = 0.0;     // %, after trial.epochs epochs
   double cost_seconds = 0.0;  // simulated training (+ validation) time of this evaluation
+  // The run's minimised objective (12-epoch train+valid seconds, parameters or MFLOPs; the
+  // driver's RunSpec::objectives) of trial.config, filled by the driver in every run; NaN when
+  // the caller did not fill it. Multi-objective optimizers minimise it and maximise valid_acc.
+  double objective_value = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Optimizer {

@@ -34,7 +34,8 @@
 #include <string>
 
 // Raised when the plug-in interface changes incompatibly (manifest layout, Registry, Optimizer).
-#define NHB2_PLUGIN_ABI_VERSION 1
+// 2: Observation gained objective_value (multi-objective runs).
+#define NHB2_PLUGIN_ABI_VERSION 2
 
 extern "C" {
 // What a plug-in was compiled against. Plain C so that an incompatible plug-in can still be read.

@@ -31,6 +31,7 @@
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/core/constants.hpp>
+#include <nhb2/core/objectives.hpp>
 #include <nhb2/core/optimizer.hpp>
 #include <nhb2/core/params.hpp>
 #include <nhb2/core/registry.hpp>
@@ -64,6 +65,9 @@ struct RunSpec {
   SeedPolicy seed_policy = SeedPolicy::fixed;
   int seed = 0;  // fixed policy: the recorded seed to use (0: the smallest)
   std::vector<int> report_epochs = {kMaxEpochs, kSurrogateEpoch};
+  // The minimised objective whose value of each told config fills Observation::objective_value
+  // (benchmark_api/objective_table.hpp: the fixed policy's seed, else the mean over seeds).
+  ObjectivePair objectives;
   std::size_t max_queries =
       10'000'000;  // asks at most: a guard against optimizers that never spend budget
 };

@@ -12,6 +12,7 @@
 
 #include <nhb2/experiments/aggregate.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,12 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
 std::string write_plots(const std::string& dir, const SweepData& data,
                         const std::vector<OptimizerCurve>& curves,
                         const std::string& gnuplot = "gnuplot");
+
+// Renders DIR/STEM.svg and DIR/STEM.png atomically with the gnuplot script that
+// script(svg_temp, png_temp) returns; "" on success, else a one-line warning (as write_plots).
+std::string render_gnuplot(
+    const std::string& dir, const std::string& stem,
+    const std::function<std::string(const std::string&, const std::string&)>& script,
+    const std::string& gnuplot = "gnuplot");
 
 }  // namespace nhb2

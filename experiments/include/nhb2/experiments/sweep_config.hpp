@@ -13,11 +13,13 @@
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/benchmark_api/session.hpp>
+#include <nhb2/core/objectives.hpp>
 #include <nhb2/core/params.hpp>
 #include <nhb2/core/registry.hpp>
 #include <nhb2/experiments/driver.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +69,8 @@ struct SweepConfig {
   std::vector<double> speed_factors;  // empty: every worker 1
   double decision_time = 0.0;
   std::string curve_axis = "total_cost";  // total_cost | wallclock
+  // `objectives: [valid_acc, params]`: a multi-objective sweep (experiments/mo_report.hpp).
+  std::optional<ObjectivePair> objectives;
   std::vector<SweepPlugin> plugins;
   std::vector<SweepOptimizer> optimizers;
   std::string output;

@@ -2,12 +2,14 @@
 // from-scratch GaussianProcess.
 
 #include "gp_bo/incremental_gp.hpp"
+#include "gp_bo/acquisition.hpp"
 #include "gp_bo/gp.hpp"
 
 #include <nhb2/core/rng.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <vector>
 
 using namespace nhb2;
@@ -118,5 +120,47 @@ TEST_CASE("appending and removing points gives the posterior of a fit from scrat
       CHECK(variance[i] == Approx(expected_variance[i]).margin(1e-9));
       CHECK(bound[i] >= variance[i] - 1e-12);
     }
+  }
+}
+
+TEST_CASE("the lazy expected-improvement maximiser picks what scoring every candidate picks",
+          "[gp_bo]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    Rng rng = make_rng(seed);
+    const int n = 10 + static_cast<int>(seed) * 3;
+    const Eigen::MatrixXd x = random_points(rng, n);
+    std::vector<double> y;
+    Eigen::VectorXd y_vector(n);
+    for (int i = 0; i < n; ++i) {
+      // A smooth function of the first features plus noise, so the GP is informative.
+      y.push_back(80.0 + 5.0 * std::sin(3.0 * x(i, 0)) - 4.0 * x(i, 1) * x(i, 1) +
+                  0.3 * uniform_real(rng));
+      y_vector[i] = y.back();
+    }
+    const Eigen::MatrixXd candidates = random_points(rng, 300);
+    const GpHyperparameters hp =
+        some_hyperparameters(seed % 2 == 0 ? KernelType::rbf : KernelType::matern52);
+    const double xi = seed % 3 == 0 ? 0.0 : 0.01 * static_cast<double>(seed);
+
+    IncrementalGp incremental;
+    REQUIRE(incremental.rebuild(x, y, hp));
+    incremental.prepare();
+    GaussianProcess reference;
+    REQUIRE(reference.fit(x, y_vector, hp));
+    const double best = reference.to_standardised(y_vector.maxCoeff());
+    Eigen::VectorXd mean, variance;
+    reference.predict(candidates, mean, variance);
+    Eigen::Index expected = 0;
+    double expected_ei = -1.0;
+    for (Eigen::Index i = 0; i < candidates.rows(); ++i) {
+      const double ei = expected_improvement(mean[i], variance[i], best, xi);
+      if (ei > expected_ei) {
+        expected_ei = ei;
+        expected = i;
+      }
+    }
+    if (!(expected_ei > 0.0)) mean.maxCoeff(&expected);
+    INFO("seed " << seed);
+    CHECK(incremental.argmax_expected_improvement(candidates, best, xi) == expected);
   }
 }

@@ -29,8 +29,6 @@ constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many observations (chosen like the training set):
 // its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
 constexpr int kMaxHyperparameterFitPoints = 100;
-// Exact variances are computed for this many candidates at a time, best bound first.
-constexpr std::size_t kExactVarianceBatch = 16;
 // More training-set changes than this fraction of its size are cheaper as one refactorisation.
 constexpr int kMaxIncrementalChangesDivisor = 8;
 
@@ -285,48 +283,9 @@ Config GpBo::propose() {
   for (Eigen::Index i = 0; i < m; ++i) {
     gp_bo::encode(candidates[static_cast<std::size_t>(i)], s.candidate_rows.row(i).data());
   }
-  Eigen::VectorXd mean, variance_bound;
-  gp.score(s.candidate_rows, mean, variance_bound);
   const double best = gp.to_standardised(gp.max_target());
-
-  // The EI maximiser (ties: the first candidate), found by bounds: EI grows with the variance,
-  // so EI at a variance bound bounds EI; exact variances are computed best bound first until no
-  // remaining bound can reach the best EI found.
-  std::vector<double> ei_bound(static_cast<std::size_t>(m));
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
-  for (Eigen::Index i = 0; i < m; ++i) {
-    ei_bound[static_cast<std::size_t>(i)] =
-        gp_bo::expected_improvement(mean[i], variance_bound[i], best, options_.xi);
-    order[static_cast<std::size_t>(i)] = i;
-  }
-  std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
-    return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
-  });
-  Eigen::Index chosen_index = 0;
-  double chosen_ei = -1.0;
-  std::vector<Eigen::Index> batch;
-  Eigen::VectorXd variances;
-  for (std::size_t next = 0; next < order.size();) {
-    const double bound = ei_bound[static_cast<std::size_t>(order[next])];
-    if (!(bound > 0.0) || bound < chosen_ei) break;
-    batch.clear();
-    while (next < order.size() && batch.size() < kExactVarianceBatch)
-      batch.push_back(order[next++]);
-    gp.exact_variances(batch, variances);
-    for (std::size_t k = 0; k < batch.size(); ++k) {
-      const Eigen::Index i = batch[k];
-      const double ei = gp_bo::expected_improvement(
-          mean[i], variances[static_cast<Eigen::Index>(k)], best, options_.xi);
-      if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
-        chosen_ei = ei;
-        chosen_index = i;
-      }
-    }
-  }
-  if (!(chosen_ei > 0.0)) {
-    // EI underflowed everywhere (a very confident model): fall back to the highest mean.
-    mean.maxCoeff(&chosen_index);
-  }
+  const Eigen::Index chosen_index =
+      gp.argmax_expected_improvement(s.candidate_rows, best, options_.xi);
   return candidates[static_cast<std::size_t>(chosen_index)];
 }
 

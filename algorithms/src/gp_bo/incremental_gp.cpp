@@ -1,5 +1,7 @@
 #include "gp_bo/incremental_gp.hpp"
 
+#include "gp_bo/acquisition.hpp"
+
 #include <Eigen/Cholesky>
 
 #include <algorithm>
@@ -16,6 +18,8 @@ constexpr double kLastJitter = 1e-2;
 // definiteness (the point nearly duplicates the span of the others).
 constexpr double kMinPivotFraction = 1e-10;
 constexpr Eigen::Index kScoreBlock = 64;
+// Exact variances are computed for this many candidates at a time, best bound first.
+constexpr std::size_t kExactVarianceBatch = 16;
 
 // Rank-one update of a lower Cholesky factor: afterwards l lᵀ equals the old l lᵀ + x xᵀ.
 // x is used as workspace.
@@ -223,6 +227,50 @@ void IncrementalGp::exact_variances(const std::vector<Eigen::Index>& rows,
     }
     variances.segment(start, b) = (prior - explained).cwiseMax(0.0).matrix();
   }
+}
+
+Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs,
+                                                        double best, double xi) {
+  Eigen::VectorXd mean, variance_bound;
+  score(xs, mean, variance_bound);
+  const Eigen::Index m = xs.rows();
+  // EI grows with the variance, so EI at a variance bound bounds EI: exact variances are computed
+  // best bound first until no remaining bound can reach the best EI found.
+  std::vector<double> ei_bound(static_cast<std::size_t>(m));
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
+  for (Eigen::Index i = 0; i < m; ++i) {
+    ei_bound[static_cast<std::size_t>(i)] =
+        expected_improvement(mean[i], variance_bound[i], best, xi);
+    order[static_cast<std::size_t>(i)] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
+    return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
+  });
+  Eigen::Index chosen_index = 0;
+  double chosen_ei = -1.0;
+  std::vector<Eigen::Index> batch;
+  Eigen::VectorXd variances;
+  for (std::size_t next = 0; next < order.size();) {
+    const double bound = ei_bound[static_cast<std::size_t>(order[next])];
+    if (!(bound > 0.0) || bound < chosen_ei) break;
+    batch.clear();
+    while (next < order.size() && batch.size() < kExactVarianceBatch) {
+      batch.push_back(order[next++]);
+    }
+    exact_variances(batch, variances);
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      const Eigen::Index i = batch[k];
+      const double ei =
+          expected_improvement(mean[i], variances[static_cast<Eigen::Index>(k)], best, xi);
+      if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
+        chosen_ei = ei;
+        chosen_index = i;
+      }
+    }
+  }
+  // EI underflowed everywhere (a very confident model): fall back to the highest mean.
+  if (!(chosen_ei > 0.0)) mean.maxCoeff(&chosen_index);
+  return chosen_index;
 }
 
 double IncrementalGp::max_target() const {

@@ -51,6 +51,12 @@ class IncrementalGp {
   // xs; clamped at 0.
   void exact_variances(const std::vector<Eigen::Index>& rows, Eigen::VectorXd& variances);
 
+  // The row of xs with the largest expected improvement over `best` (standardised) with margin
+  // xi, ties to the first; the highest mean when every EI is 0. Exact like scoring every row,
+  // but exact variances are computed only for rows whose EI bound can still win.
+  Eigen::Index argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs, double best,
+                                           double xi);
+
   int size() const { return n_; }
   double to_standardised(double raw) const { return (raw - y_mean_) / y_scale_; }
   double max_target() const;  // the largest raw target

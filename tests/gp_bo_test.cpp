@@ -212,7 +212,7 @@ TEST_CASE("gp_bo declares its parameters and refuses bad ones", "[gp_bo]") {
   std::set<std::string> names;
   for (const ParamSpec& spec : info.params) names.insert(spec.name);
   CHECK(names == std::set<std::string>{"n_initial", "n_candidates", "kernel", "xi", "refit_every",
-                                       "max_observations"});
+                                       "refit_growth", "max_observations"});
   CHECK_NOTHROW(builtin_optimizers().create("gp_bo", {{"kernel", "rbf"}}));
   CHECK_THROWS_AS(builtin_optimizers().create("gp_bo", {{"kernel", "linear"}}), ConfigError);
   CHECK_THROWS_AS(builtin_optimizers().create("gp_bo", {{"n_initial", "0"}}), ConfigError);

@@ -121,6 +121,8 @@ TEST_CASE("gp_bo refuses options outside their declared ranges with ConfigError"
              Contains("kernel 9") && Contains("matern52 or rbf"));
   CHECK_THAT(with([](GpBoOptions& o) { o.xi = -1.0; }), Contains("xi -1") && Contains("[0, 10]"));
   CHECK_THAT(with([](GpBoOptions& o) { o.refit_every = 0; }), Contains("refit_every 0"));
+  CHECK_THAT(with([](GpBoOptions& o) { o.refit_growth = -0.5; }),
+             Contains("refit_growth -0.5") && Contains("[0, 10]"));
   CHECK_THAT(with([](GpBoOptions& o) { o.max_observations = 2; }),
              Contains("max_observations 2") && Contains("[10, 100000]"));
 }

@@ -5,12 +5,14 @@
 #include "gp_bo/encoding.hpp"
 #include "gp_bo/gp.hpp"
 #include "gp_bo/hyperparameter_fit.hpp"
+#include "gp_bo/incremental_gp.hpp"
 
 #include "option_checks.hpp"
 
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <string>
@@ -27,6 +29,8 @@ constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many observations (chosen like the training set):
 // its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
 constexpr int kMaxHyperparameterFitPoints = 100;
+// More training-set changes than this fraction of its size are cheaper as one refactorisation.
+constexpr int kMaxIncrementalChangesDivisor = 8;
 
 Eigen::MatrixXd encode_rows(const std::vector<Config>& configs) {
   // Row-major scratch so encode() can write one point contiguously.
@@ -44,14 +48,72 @@ struct GpBo::State {
   SearchSpace space;
   Rng rng;
   std::uint64_t next_id = 0;
-  // Every observation, in tell order.
+  // Every observation, in tell order, with its GP features (kNumFeatures per observation).
   std::vector<Config> configs;
   std::vector<double> valid_accs;
+  std::vector<double> features;
   std::unordered_set<int> evaluated;        // config indices
   std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
   gp_bo::GpHyperparameters hyperparameters;
   bool hyperparameters_fitted = false;
   int tells_since_refit = 0;
+  int observations_at_refit = 0;
+  // The GP over training_set(): members_[i] is the observation index of its i-th point; valid
+  // while gp_valid (cleared when the hyperparameters change).
+  gp_bo::IncrementalGp gp;
+  std::vector<int> members;
+  bool gp_valid = false;
+  // Per-ask workspaces.
+  std::vector<char> marks;
+  Eigen::Matrix<double, Eigen::Dynamic, gp_bo::kNumFeatures, Eigen::RowMajor> candidate_rows;
+
+  const double* features_of(int observation) const {
+    return features.data() + static_cast<std::size_t>(observation) * gp_bo::kNumFeatures;
+  }
+
+  bool rebuild_gp(const std::vector<int>& chosen) {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(chosen.size()), gp_bo::kNumFeatures);
+    std::vector<double> y(chosen.size());
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      x.row(static_cast<Eigen::Index>(i)) =
+          Eigen::Map<const Eigen::RowVectorXd>(features_of(chosen[i]), gp_bo::kNumFeatures);
+      y[i] = valid_accs[chosen[i]];
+    }
+    members = chosen;
+    gp_valid = gp.rebuild(x, y, hyperparameters);
+    return gp_valid;
+  }
+
+  // Brings the GP to the training set `chosen`: by removing and appending points when few
+  // changed since the last ask (O(n²) each), else by one refactorisation.
+  bool sync_gp(const std::vector<int>& chosen) {
+    if (!gp_valid) return rebuild_gp(chosen);
+    marks.assign(configs.size(), 0);
+    for (int index : chosen) marks[index] = 1;
+    int changes = 0;
+    for (int index : members) {
+      if (marks[index]) {
+        marks[index] = 2;  // already in
+      } else {
+        ++changes;
+      }
+    }
+    for (int index : chosen) changes += marks[index] == 1 ? 1 : 0;
+    const int limit = std::max(1, static_cast<int>(chosen.size()) / kMaxIncrementalChangesDivisor);
+    if (changes > limit) return rebuild_gp(chosen);
+    for (int position = static_cast<int>(members.size()) - 1; position >= 0; --position) {
+      if (marks[members[position]] != 2) {
+        gp.remove(position);
+        members.erase(members.begin() + position);
+      }
+    }
+    for (int index : chosen) {
+      if (marks[index] != 1) continue;
+      if (!gp.append(features_of(index), valid_accs[index])) return rebuild_gp(chosen);
+      members.push_back(index);
+    }
+    return true;
+  }
 
   bool seen(const Config& config) const {
     if (evaluated.count(config.index())) return true;
@@ -153,6 +215,7 @@ GpBo::GpBo(GpBoOptions options) : options_(options), state_(std::make_unique<Sta
   }
   check::real_in("gp_bo", "xi", options_.xi, 0.0, 10.0);
   check::integer_in("gp_bo", "refit_every", options_.refit_every, 1, 100000);
+  check::real_in("gp_bo", "refit_growth", options_.refit_growth, 0.0, 10.0);
   check::integer_in("gp_bo", "max_observations", options_.max_observations, 10, 100000);
 }
 
@@ -185,58 +248,44 @@ Trial GpBo::ask() {
 
 Config GpBo::propose() {
   State& s = *state_;
-  Eigen::MatrixXd x;
-  Eigen::VectorXd y;
-  if (!s.hyperparameters_fitted || s.tells_since_refit >= options_.refit_every) {
+  const int refit_interval =
+      std::max(options_.refit_every,
+               static_cast<int>(std::ceil(options_.refit_growth * s.observations_at_refit)));
+  if (!s.hyperparameters_fitted || s.tells_since_refit >= refit_interval) {
+    Eigen::MatrixXd x;
+    Eigen::VectorXd y;
     s.training_data(std::min(options_.max_observations, kMaxHyperparameterFitPoints), x, y);
     s.hyperparameters = gp_bo::fit_hyperparameters(x, y, s.hyperparameters, s.rng).hyperparameters;
     s.hyperparameters_fitted = true;
     s.tells_since_refit = 0;
+    s.observations_at_refit = static_cast<int>(s.configs.size());
+    s.gp_valid = false;
   }
-  s.training_data(options_.max_observations, x, y);
-  gp_bo::GaussianProcess gp;
-  if (!gp.fit(x, y, s.hyperparameters)) {
+  const std::vector<int> chosen = s.training_set(options_.max_observations);
+  if (!s.sync_gp(chosen)) {
     s.hyperparameters = gp_bo::GpHyperparameters::defaults(options_.kernel, gp_bo::kNumFeatures);
-    if (!gp.fit(x, y, s.hyperparameters)) return s.fresh_sample();
+    if (!s.sync_gp(chosen)) return s.fresh_sample();
   }
-  const double best_raw = y.maxCoeff();
-
-  if (!s.pending.empty()) {
-    // Kriging believer: pretend each pending trial returned the current posterior mean, which
-    // shrinks the variance there and steers this ask away from them.
-    std::vector<Config> pending_configs;
-    for (const auto& entry : s.pending) pending_configs.push_back(entry.second);
-    Eigen::VectorXd mean, variance;
-    gp.predict(encode_rows(pending_configs), mean, variance);
-    const Eigen::Index n = x.rows();
-    const Eigen::Index p = static_cast<Eigen::Index>(pending_configs.size());
-    Eigen::MatrixXd x_all(n + p, x.cols());
-    x_all << x, encode_rows(pending_configs);
-    Eigen::VectorXd y_all(n + p);
-    y_all.head(n) = y;
-    for (Eigen::Index i = 0; i < p; ++i) y_all[n + i] = gp.to_raw(mean[i]);
-    gp_bo::GaussianProcess believer;
-    if (believer.fit(x_all, y_all, s.hyperparameters)) gp = std::move(believer);
+  gp_bo::IncrementalGp& gp = s.gp;
+  gp.prepare();
+  // Kriging believer: each pending trial counts as observed at its posterior mean, which leaves
+  // the mean unchanged and shrinks the variance there, steering this ask away from them.
+  for (const auto& entry : s.pending) {
+    double point[gp_bo::kNumFeatures];
+    gp_bo::encode(entry.second, point);
+    gp.add_fantasy(point);
   }
 
   const std::vector<Config> candidates = s.candidates(options_.n_candidates);
   if (candidates.empty()) return s.fresh_sample();
-  Eigen::VectorXd mean, variance;
-  gp.predict(encode_rows(candidates), mean, variance);
-  const double best = gp.to_standardised(best_raw);
-  Eigen::Index chosen_index = 0;
-  double chosen_ei = -1.0;
-  for (Eigen::Index i = 0; i < mean.size(); ++i) {
-    const double ei = gp_bo::expected_improvement(mean[i], variance[i], best, options_.xi);
-    if (ei > chosen_ei) {
-      chosen_ei = ei;
-      chosen_index = i;
-    }
+  const Eigen::Index m = static_cast<Eigen::Index>(candidates.size());
+  s.candidate_rows.resize(m, gp_bo::kNumFeatures);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    gp_bo::encode(candidates[static_cast<std::size_t>(i)], s.candidate_rows.row(i).data());
   }
-  if (!(chosen_ei > 0.0)) {
-    // EI underflowed everywhere (a very confident model): fall back to the highest mean.
-    mean.maxCoeff(&chosen_index);
-  }
+  const double best = gp.to_standardised(gp.max_target());
+  const Eigen::Index chosen_index =
+      gp.argmax_expected_improvement(s.candidate_rows, best, options_.xi);
   return candidates[static_cast<std::size_t>(chosen_index)];
 }
 
@@ -246,6 +295,8 @@ void GpBo::tell(const Trial& trial, const Observation& observation) {
   if (trial.epochs != kMaxEpochs) return;  // gp_bo models full-fidelity results only
   s.configs.push_back(trial.config);
   s.valid_accs.push_back(observation.valid_acc);
+  s.features.resize(s.features.size() + gp_bo::kNumFeatures);
+  gp_bo::encode(trial.config, s.features.data() + s.features.size() - gp_bo::kNumFeatures);
   s.evaluated.insert(trial.config.index());
   ++s.tells_since_refit;
 }
@@ -263,8 +314,11 @@ OptimizerInfo GpBo::info() {
                       "expected-improvement margin, in standard deviations of the observed "
                       "accuracies"),
       ParamSpec::integer("refit_every", 5, 1, 100000,
-                         "re-fit the GP hyperparameters (max. marginal likelihood) after this "
-                         "many new observations"),
+                         "re-fit the GP hyperparameters (max. marginal likelihood) after at least "
+                         "this many new observations"),
+      ParamSpec::real("refit_growth", 0.1, 0.0, 10.0,
+                      "... and after at least this fraction of the observations at the last "
+                      "re-fit (0: every refit_every)"),
       ParamSpec::integer("max_observations", 500, 10, 100000,
                          "cap on the GP's training set (the best half plus the most recent)"),
   };
@@ -279,6 +333,7 @@ OptimizerInfo GpBo::info() {
         options.kernel = gp_bo::parse_kernel(values.get_choice("kernel"));
         options.xi = values.get_real("xi");
         options.refit_every = static_cast<int>(values.get_int("refit_every"));
+        options.refit_growth = values.get_real("refit_growth");
         options.max_observations = static_cast<int>(values.get_int("max_observations"));
         return std::make_unique<GpBo>(options);
       }};

@@ -2,7 +2,10 @@
 
 #include <nhb2/benchmark_api/nhb2_file.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
+#include <nhb2/benchmark_api/synthetic_cache.hpp>
 #include <nhb2/core/error.hpp>
+
+#include <cstdio>
 
 namespace nhb2 {
 
@@ -26,6 +29,13 @@ Mode parse_mode(const std::string& text) {
 }
 
 Benchmark Benchmark::synthetic(std::uint64_t seed) {
+  if (synthetic_cache_disabled()) return generate_synthetic(seed);
+  SyntheticLoad load = load_synthetic_table(seed, synthetic_cache_dir());
+  if (!load.warning.empty()) std::fprintf(stderr, "nhb2: warning: %s\n", load.warning.c_str());
+  return Benchmark(std::move(load.table));
+}
+
+Benchmark Benchmark::generate_synthetic(std::uint64_t seed) {
   return Benchmark(make_synthetic_table(seed));
 }
 

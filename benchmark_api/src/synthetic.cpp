@@ -334,13 +334,16 @@ void generate_class(const Table& table, const Columns& out, int cls, bool no_pat
 
 }  // namespace
 
+std::string make_synthetic_description(std::uint64_t seed) {
+  return "synthetic (generator v" + std::to_string(kSyntheticGeneratorVersion) + ", seed " +
+         std::to_string(seed) + ")";
+}
+
 Table make_synthetic_table(std::uint64_t seed) {
   const CellClasses& classes = CellClasses::get();
   const int num_classes = classes.num_classes();
   Table table(num_classes, std::vector<int>(kReferenceSeeds.begin(), kReferenceSeeds.end()));
-  table.source() = DataSource{"synthetic", "synthetic (generator v" +
-                                               std::to_string(kSyntheticGeneratorVersion) +
-                                               ", seed " + std::to_string(seed) + ")"};
+  table.source() = DataSource{"synthetic", make_synthetic_description(seed)};
 
   const std::uint64_t base = stream_seed(seed, Stream::synthetic);
   std::vector<std::string> class_hash(num_classes);

@@ -34,12 +34,6 @@ Cell Config::cell() const {
   return cell;
 }
 
-int Config::cell_index() const {
-  int index = 0;
-  for (int e = 0; e < kNumEdges; ++e) index = index * kNumOps + values[e];
-  return index;
-}
-
 std::string format_lr(double lr) {
   char buffer[64];
   for (int precision = 1; precision <= 17; ++precision) {

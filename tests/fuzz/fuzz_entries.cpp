@@ -144,7 +144,7 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }
 
 const Benchmark& synthetic_benchmark() {
-  static const Benchmark benchmark = Benchmark::synthetic(1);
+  static const Benchmark benchmark = Benchmark::generate_synthetic(1);
   return benchmark;
 }
 

@@ -25,10 +25,15 @@ double kernel_profile(KernelType type, double r2);
 
 // K_ij = k(a_i, b_j): an a.rows() × b.rows() matrix. The second form writes into out, reusing
 // its storage when the size matches (the likelihood search calls it many times).
-Eigen::MatrixXd kernel_matrix(const KernelParams& params, const Eigen::MatrixXd& a,
-                              const Eigen::MatrixXd& b);
-void kernel_matrix(const KernelParams& params, const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
-                   Eigen::MatrixXd& out);
+Eigen::MatrixXd kernel_matrix(const KernelParams& params,
+                              const Eigen::Ref<const Eigen::MatrixXd>& a,
+                              const Eigen::Ref<const Eigen::MatrixXd>& b);
+void kernel_matrix(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                   const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::MatrixXd& out);
+// The same into a block of exactly a.rows() × b.rows() (a view into larger storage).
+void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                        const Eigen::Ref<const Eigen::MatrixXd>& b,
+                        Eigen::Ref<Eigen::MatrixXd> out);
 
 // For K = kernel_matrix(params, x, x) and a symmetric weight matrix w (n × n):
 // g_j = Σ_ab w_ab ∂K_ab/∂θ_j for θ = (log ℓ_1 .. log ℓ_D, log s²); D + 1 entries.

@@ -1,10 +1,12 @@
 #pragma once
 // Gaussian-process Bayesian optimisation (gp_bo) over the joint NAS+HPO space.
 //
-// A GP (gp_bo/gp.hpp; kernel gp_bo/kernel.hpp over the features of gp_bo/encoding.hpp) models the
-// full-fidelity (12-epoch) validation accuracy; its hyperparameters maximise the log marginal
-// likelihood (gp_bo/hyperparameter_fit.hpp) on at most 100 of the training points, re-fitted
-// every `refit_every` new observations.
+// A GP (gp_bo/incremental_gp.hpp; kernel gp_bo/kernel.hpp over the features of
+// gp_bo/encoding.hpp) models the full-fidelity (12-epoch) validation accuracy; its
+// hyperparameters maximise the log marginal likelihood (gp_bo/hyperparameter_fit.hpp) on at most
+// 100 of the training points. The refit schedule: after max(refit_every,
+// ⌈refit_growth · N_refit⌉) new observations, N_refit being the number observed at the last fit
+// (every 5 while N ≤ 50, then every 10 % of growth, by default).
 // ask():
 //   - while fewer than `n_initial` trials are observed or pending (or fewer than 2 observed), a
 //     uniform sample not seen before;
@@ -12,11 +14,25 @@
 //     incumbent on the standardised scale with margin xi, and returns the maximiser (ties: the
 //     first). Candidates, in order: `n_candidates` uniform samples, all neighbours of the 5 best
 //     observed configs, 50 double mutations of them; already evaluated and pending configs are
-//     excluded (if nothing is left, a uniform sample).
+//     excluded (if nothing is left, a uniform sample). The maximiser is found exactly but
+//     lazily: every candidate's mean and an upper bound on its variance cost O(n) each, and exact
+//     variances (O(n²) each) are computed best bound first until no bound can beat the best EI.
 // Pending trials (asked, not yet told) enter the GP as "kriging believer" fantasies: their target
 // is the posterior mean given the real observations.
 // The GP's training set holds at most `max_observations` points: the best half and the most
-// recent of the rest, so one ask costs a bounded time. Every trial is 12 epochs.
+// recent of the rest. Every trial is 12 epochs.
+//
+// Cost, with N observations told, n = min(N, max_observations) training points, m candidates
+// (≈ n_candidates + 200), D = 26 features, p pending trials and e exact variances (e ≤ m, in
+// practice a few dozen):
+//   tell()               O(D) (and O(1) for a trial of another fidelity)
+//   ask(), steady state  O(N log N + n m D + (k + p + e) n²), k = training points added or
+//                        dropped since the last ask (1 in a sequential run); no n × n memory is
+//                        allocated once the training set has reached its size
+//   ask() with a refit   additionally O(I q³ + n³): I ≈ 45 likelihood evaluations on
+//                        q = min(n, 100) points, then one refactorisation
+// The Cholesky factor is updated in place: appending a point is one forward substitution,
+// dropping one a rank-one update of the trailing block.
 // All randomness comes from the Rng given to reset(). Eigen stays behind a pimpl.
 
 #include <nhb2/algorithms/gp_bo/kernel_type.hpp>
@@ -33,6 +49,7 @@ struct GpBoOptions {
   gp_bo::KernelType kernel = gp_bo::KernelType::matern52;
   double xi = 0.01;
   int refit_every = 5;
+  double refit_growth = 0.1;
   int max_observations = 500;
 };
 

@@ -27,8 +27,13 @@ Mode parse_mode(const std::string& text);
 
 class Benchmark {
  public:
-  // The built-in synthetic benchmark (synthetic.hpp) for the given generator seed.
+  // The built-in synthetic benchmark (synthetic.hpp) for the given generator seed: the default
+  // benchmark of every front end. Read from the per-user cache of synthetic_cache.hpp when it
+  // holds a valid copy, else generated (and stored there); when the cache cannot be used, a
+  // one-line warning goes to stderr and the table is generated in memory.
   static Benchmark synthetic(std::uint64_t seed);
+  // The same, always generated in memory (no cache).
+  static Benchmark generate_synthetic(std::uint64_t seed);
   // Opens a .nhb2 file. Throws DataError for a missing, unreadable, truncated or corrupt file.
   static Benchmark open(const std::string& path);
   // Takes ownership of a table; validates it (DataError).
@@ -52,6 +57,15 @@ class Benchmark {
     return accuracy_[static_cast<int>(mode)][row];
   }
   double cost(const Config& config, Mode mode, int iepoch, int seed_index) const;
+  // accuracy(config, mode, 12, seed_index) and cost(config, mode, 12, seed_index) with one row
+  // computation: the hot path of a logged query.
+  void full_fidelity(const Config& config, Mode mode, int seed_index, double& accuracy,
+                     double& cost) const {
+    const std::size_t run = table_->run_row(class_of(config), config.hp_index(), seed_index);
+    accuracy = accuracy_[static_cast<int>(mode)][run * kEpochsPerRun + (kEpochsPerRun - 1)];
+    cost = mode == Mode::train ? total_train_time_[run] : total_trainval_time_[run];
+    if (mode == Mode::test) cost += total_test_time_[run];
+  }
   double avg_acc_200(const Config& config) const {
     return avg_acc_200_[table_->config_row(class_of(config), config.hp_index())];
   }

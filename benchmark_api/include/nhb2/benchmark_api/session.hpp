@@ -60,16 +60,17 @@ struct SessionOptions {
 };
 
 // One logged (epoch 12) query, as the reference API's *_trans lists hold it.
+// The fields are ordered so that a record fills exactly one 64-byte cache line.
 struct LogRecord {
   Config key;               // the queried config
   int epochs = 12;          // its fidelity (iepoch)
+  int worker = 0;           // the simulated worker that ran it
   double acc = 0.0;         // the accuracy answered, in the query's mode
   double cost = 0.0;        // the seconds it cost
   double total_cost = 0.0;  // the run's summed cost after it
   double best_acc = 0.0;    // the incumbent's accuracy after it
-  Config best_key;          // the incumbent after it
   double wallclock = 0.0;   // simulated wall-clock seconds at its completion
-  int worker = 0;           // the simulated worker that ran it
+  Config best_key;          // the incumbent after it
 };
 
 struct Results {

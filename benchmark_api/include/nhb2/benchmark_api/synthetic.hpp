@@ -17,6 +17,7 @@
 #include <nhb2/benchmark_api/table.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace nhb2 {
 
@@ -25,5 +26,7 @@ constexpr std::uint64_t kDefaultSyntheticSeed = 1;
 constexpr int kSyntheticGeneratorVersion = 1;
 
 Table make_synthetic_table(std::uint64_t seed = kDefaultSyntheticSeed);
+// The source description of that table: "synthetic (generator vV, seed N)".
+std::string make_synthetic_description(std::uint64_t seed);
 
 }  // namespace nhb2

@@ -34,7 +34,12 @@ struct Config {
   static Config from_index(int index);  // precondition: 0 <= index < kNumConfigs
 
   Cell cell() const;
-  int cell_index() const;
+  // Base-4 number of the six edge ops, 0 .. 4095 (inline: every query computes it).
+  int cell_index() const {
+    int index = 0;
+    for (int e = 0; e < kNumEdges; ++e) index = index * kNumOps + values[e];
+    return index;
+  }
   int lr_index() const { return values[kLrDim]; }
   int bs_index() const { return values[kBatchSizeDim]; }
   double lr() const { return kLearningRates[values[kLrDim]]; }

@@ -1,0 +1,280 @@
+#include "gp_bo/incremental_gp.hpp"
+
+#include "gp_bo/acquisition.hpp"
+
+#include <Eigen/Cholesky>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace nhb2::gp_bo {
+
+namespace {
+
+constexpr double kFirstJitter = 1e-8;
+constexpr double kLastJitter = 1e-2;
+// A new diagonal entry of L below this fraction of the prior diagonal counts as a lost positive
+// definiteness (the point nearly duplicates the span of the others).
+constexpr double kMinPivotFraction = 1e-10;
+constexpr Eigen::Index kScoreBlock = 64;
+// Exact variances are computed for this many candidates at a time, best bound first.
+constexpr std::size_t kExactVarianceBatch = 16;
+
+// Rank-one update of a lower Cholesky factor: afterwards l lᵀ equals the old l lᵀ + x xᵀ.
+// x is used as workspace.
+template <typename Block>
+void rank_one_update(Block l, Eigen::Ref<Eigen::VectorXd> x) {
+  const Eigen::Index r = l.rows();
+  for (Eigen::Index i = 0; i < r; ++i) {
+    const double a = l(i, i);
+    const double b = x[i];
+    const double radius = std::hypot(a, b);
+    const double c = radius / a;
+    const double s = b / a;
+    l(i, i) = radius;
+    const Eigen::Index rest = r - i - 1;
+    if (rest == 0) break;
+    auto column = l.col(i).tail(rest);
+    auto tail = x.tail(rest);
+    column = (column + s * tail) / c;
+    tail = c * tail - s * column;
+  }
+}
+
+}  // namespace
+
+void IncrementalGp::reserve(int capacity) {
+  if (capacity <= x_.rows()) return;
+  const int grown = std::max(capacity, static_cast<int>(x_.rows()) * 3 / 2 + 8);
+  const int d = hp_.kernel.num_features();
+  Eigen::MatrixXd x(grown, d);
+  Eigen::MatrixXd l(grown, grown);
+  if (n_ > 0) {
+    x.topRows(n_) = x_.topRows(n_);
+    l.topLeftCorner(n_, n_) = l_.topLeftCorner(n_, n_);
+  }
+  x_.swap(x);
+  l_.swap(l);
+}
+
+double IncrementalGp::prior_variance() const {
+  return std::exp(hp_.kernel.log_signal_variance);
+}
+
+double IncrementalGp::diagonal() const {
+  return prior_variance() + hp_.noise_variance() + jitter_;
+}
+
+bool IncrementalGp::rebuild(const Eigen::Ref<const Eigen::MatrixXd>& x,
+                            const std::vector<double>& y, const GpHyperparameters& hp) {
+  assert(x.rows() == static_cast<Eigen::Index>(y.size()) && !y.empty());
+  hp_ = hp;
+  n_ = 0;
+  p_ = 0;
+  const int n = static_cast<int>(x.rows());
+  if (x_.cols() != x.cols()) {
+    x_.resize(0, x.cols());
+    l_.resize(0, 0);
+  }
+  reserve(n);
+  x_.topRows(n) = x;
+  y_raw_ = y;
+  if (k_.rows() < n) k_.resize(x_.rows(), x_.rows());  // only grows, like x_ and l_
+  auto k = k_.topLeftCorner(n, n);
+  kernel_matrix_into(hp_.kernel, x, x, k);
+  k.diagonal().array() += hp_.noise_variance();
+  if (!k.allFinite()) return false;
+  auto l = l_.topLeftCorner(n, n);
+  for (double jitter = 0.0; jitter <= kLastJitter * 1.0001;
+       jitter = jitter == 0.0 ? kFirstJitter : jitter * 10.0) {
+    l = k;
+    l.diagonal().array() += jitter;
+    Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(l);
+    if (llt.info() == Eigen::Success) {
+      jitter_ = jitter;
+      n_ = n;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IncrementalGp::append(const double* features, double y) {
+  const int d = hp_.kernel.num_features();
+  const Eigen::Map<const Eigen::RowVectorXd> point(features, d);
+  reserve(n_ + 1);
+  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_);
+  column_ = k_point_.col(0);
+  l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(column_);
+  const double pivot = diagonal() - column_.squaredNorm();
+  if (!(pivot > kMinPivotFraction * diagonal())) return false;
+  l_.row(n_).head(n_) = column_.transpose();
+  l_(n_, n_) = std::sqrt(pivot);
+  x_.row(n_) = point;
+  y_raw_.push_back(y);
+  ++n_;
+  return true;
+}
+
+void IncrementalGp::remove(int position) {
+  assert(position >= 0 && position < n_);
+  const int n = n_;
+  const int rest = n - position - 1;
+  if (rest > 0) {
+    // L = [L11 0 0; l21ᵀ l22 0; L31 l32 L33] loses its middle row and column: the new factor is
+    // [L11 0; L31 L33'] with L33' L33'ᵀ = L33 L33ᵀ + l32 l32ᵀ.
+    column_ = l_.col(position).segment(position + 1, rest);
+    rank_one_update(l_.block(position + 1, position + 1, rest, rest), column_);
+    for (int j = 0; j < position; ++j) {
+      l_.col(j).segment(position, rest) = l_.col(j).segment(position + 1, rest).eval();
+    }
+    for (int j = position; j < n - 1; ++j) {
+      l_.col(j).segment(j, n - 1 - j) = l_.col(j + 1).segment(j + 1, n - 1 - j);
+    }
+    x_.middleRows(position, rest) = x_.middleRows(position + 1, rest).eval();
+  }
+  y_raw_.erase(y_raw_.begin() + position);
+  --n_;
+}
+
+void IncrementalGp::prepare() {
+  assert(n_ >= 1);
+  p_ = 0;
+  const Eigen::Map<const Eigen::VectorXd> y(y_raw_.data(), n_);
+  y_mean_ = y.mean();
+  const double variance = (y.array() - y_mean_).square().sum() / n_;
+  y_scale_ = variance > 0.0 ? std::sqrt(variance) : 1.0;
+  alpha_ = (y.array() - y_mean_) / y_scale_;
+  const auto l = l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>();
+  l.solveInPlace(alpha_);
+  l.transpose().solveInPlace(alpha_);
+}
+
+bool IncrementalGp::add_fantasy(const double* features) {
+  const int d = hp_.kernel.num_features();
+  const Eigen::Map<const Eigen::RowVectorXd> point(features, d);
+  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_);
+  Eigen::VectorXd b = k_point_.col(0);
+  l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(b);
+  Eigen::VectorXd c(p_);
+  if (p_ > 0) {
+    Eigen::MatrixXd k_fantasy;
+    kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), point, k_fantasy);
+    c = k_fantasy.col(0) - fantasy_b_.topRows(p_) * b;
+    fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(c);
+  }
+  const double pivot = diagonal() - b.squaredNorm() - c.squaredNorm();
+  if (!(pivot > kMinPivotFraction * diagonal())) return false;
+  if (fantasy_x_.rows() <= p_ || fantasy_x_.cols() != d || fantasy_b_.cols() != n_) {
+    const int capacity = std::max(2 * p_, 4);
+    fantasy_x_.conservativeResize(capacity, d);
+    fantasy_b_.conservativeResize(capacity, n_);
+    fantasy_c_.conservativeResize(capacity, capacity);
+  }
+  fantasy_x_.row(p_) = point;
+  fantasy_b_.row(p_) = b.transpose();
+  fantasy_c_.row(p_).head(p_) = c.transpose();
+  fantasy_c_(p_, p_) = std::sqrt(pivot);
+  ++p_;
+  return true;
+}
+
+void IncrementalGp::score(const Eigen::Ref<const Eigen::MatrixXd>& xs, Eigen::VectorXd& mean,
+                          Eigen::VectorXd& variance_bound) {
+  assert(n_ >= 1);
+  const Eigen::Index m = xs.rows();
+  // The n × m kernel lives in storage that only grows, so asks of varying size reuse it.
+  if (k_star_.rows() < n_ || k_star_.cols() < m) {
+    k_star_.resize(std::max<Eigen::Index>(k_star_.rows(), x_.rows()),
+                   std::max<Eigen::Index>(k_star_.cols(), m + m / 2));
+  }
+  m_ = m;
+  auto k_star = k_star_.topLeftCorner(n_, m);
+  kernel_matrix_into(hp_.kernel, x_.topRows(n_), xs, k_star);
+  if (p_ > 0) kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), xs, k_fantasy_star_);
+  mean.noalias() = k_star.transpose() * alpha_;
+  // Conditioning on one point j leaves s² − k_j² / (K_jj + σ² + jitter); conditioning on more
+  // can only lower the variance. Every diagonal entry is the same for a stationary kernel.
+  const double prior = prior_variance();
+  const double inverse_diagonal = 1.0 / diagonal();
+  variance_bound.resize(m);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double k_max = k_star.col(j).maxCoeff();
+    variance_bound[j] = std::max(prior - k_max * k_max * inverse_diagonal, 0.0);
+  }
+}
+
+void IncrementalGp::exact_variances(const std::vector<Eigen::Index>& rows,
+                                    Eigen::VectorXd& variances) {
+  const Eigen::Index count = static_cast<Eigen::Index>(rows.size());
+  variances.resize(count);
+  const double prior = prior_variance();
+  const auto k_star = k_star_.topLeftCorner(n_, m_);
+  for (Eigen::Index start = 0; start < count; start += kScoreBlock) {
+    const Eigen::Index b = std::min(kScoreBlock, count - start);
+    batch_.resize(n_, b);
+    for (Eigen::Index i = 0; i < b; ++i) batch_.col(i) = k_star.col(rows[start + i]);
+    // v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
+    l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(batch_);
+    Eigen::ArrayXd explained = batch_.colwise().squaredNorm().transpose().array();
+    if (p_ > 0) {
+      Eigen::MatrixXd w(p_, b);
+      for (Eigen::Index i = 0; i < b; ++i) w.col(i) = k_fantasy_star_.col(rows[start + i]);
+      w.noalias() -= fantasy_b_.topRows(p_) * batch_;
+      fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+      explained += w.colwise().squaredNorm().transpose().array();
+    }
+    variances.segment(start, b) = (prior - explained).cwiseMax(0.0).matrix();
+  }
+}
+
+Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs,
+                                                        double best, double xi) {
+  Eigen::VectorXd mean, variance_bound;
+  score(xs, mean, variance_bound);
+  const Eigen::Index m = xs.rows();
+  // EI grows with the variance, so EI at a variance bound bounds EI: exact variances are computed
+  // best bound first until no remaining bound can reach the best EI found.
+  std::vector<double> ei_bound(static_cast<std::size_t>(m));
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
+  for (Eigen::Index i = 0; i < m; ++i) {
+    ei_bound[static_cast<std::size_t>(i)] =
+        expected_improvement(mean[i], variance_bound[i], best, xi);
+    order[static_cast<std::size_t>(i)] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
+    return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
+  });
+  Eigen::Index chosen_index = 0;
+  double chosen_ei = -1.0;
+  std::vector<Eigen::Index> batch;
+  Eigen::VectorXd variances;
+  for (std::size_t next = 0; next < order.size();) {
+    const double bound = ei_bound[static_cast<std::size_t>(order[next])];
+    if (!(bound > 0.0) || bound < chosen_ei) break;
+    batch.clear();
+    while (next < order.size() && batch.size() < kExactVarianceBatch) {
+      batch.push_back(order[next++]);
+    }
+    exact_variances(batch, variances);
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      const Eigen::Index i = batch[k];
+      const double ei =
+          expected_improvement(mean[i], variances[static_cast<Eigen::Index>(k)], best, xi);
+      if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
+        chosen_ei = ei;
+        chosen_index = i;
+      }
+    }
+  }
+  // EI underflowed everywhere (a very confident model): fall back to the highest mean.
+  if (!(chosen_ei > 0.0)) mean.maxCoeff(&chosen_index);
+  return chosen_index;
+}
+
+double IncrementalGp::max_target() const {
+  return *std::max_element(y_raw_.begin(), y_raw_.begin() + n_);
+}
+
+}  // namespace nhb2::gp_bo

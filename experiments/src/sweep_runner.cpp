@@ -5,6 +5,7 @@
 #include <nhb2/core/file_io.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
+#include <nhb2/experiments/html_report.hpp>
 
 #include <algorithm>
 #include <array>
@@ -304,6 +305,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   data.runs = std::move(records);
   write_records(config.output, data);
   outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
+  write_analysis_report(config.output, data, &benchmark);
   return outcome;
 }
 

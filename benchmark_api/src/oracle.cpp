@@ -7,12 +7,62 @@
 #include <array>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace nhb2 {
 
+namespace {
+
+// An unsigned key with the order of the double (finite values; -0 sorts before +0).
+std::uint64_t order_key(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return (bits >> 63) ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+// Buffers of radix_sort, kept across the measures of one oracle (fresh memory is slow to touch).
+struct SortScratch {
+  std::vector<std::uint64_t> keys, keys_out;
+  std::vector<std::pair<double, std::uint32_t>> items_out;
+};
+
+// Sorts by value with a byte-wise LSD radix sort: several times faster than std::sort on the
+// 48,528 rows of a measure, which keeps `nhb2 oracle` within its time budget without a cache.
+void radix_sort(std::vector<std::pair<double, std::uint32_t>>& items, SortScratch& scratch) {
+  auto& keys = scratch.keys;
+  auto& keys_out = scratch.keys_out;
+  auto& items_out = scratch.items_out;
+  keys.resize(items.size());
+  keys_out.resize(items.size());
+  items_out.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) keys[i] = order_key(items[i].first);
+  for (int shift = 0; shift < 64; shift += 8) {
+    std::size_t count[257] = {};
+    for (std::uint64_t k : keys) ++count[((k >> shift) & 0xff) + 1];
+    if (count[((keys.empty() ? 0 : keys[0]) >> shift & 0xff) + 1] == keys.size()) continue;
+    for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::size_t to = count[(keys[i] >> shift) & 0xff]++;
+      keys_out[to] = keys[i];
+      items_out[to] = items[i];
+    }
+    keys.swap(keys_out);
+    items.swap(items_out);
+  }
+}
+
+}  // namespace
+
 SpaceValues::SpaceValues(std::vector<std::pair<double, std::uint32_t>> weighted) {
-  std::sort(weighted.begin(), weighted.end());
+  SortScratch scratch;
+  radix_sort(weighted, scratch);
+  *this = SpaceValues(weighted, Sorted{});
+}
+
+SpaceValues::SpaceValues(const std::vector<std::pair<double, std::uint32_t>>& weighted, Sorted) {
+  values_.reserve(weighted.size());
+  cumulative_.reserve(weighted.size());
   std::uint64_t total = 0;
   for (const auto& [value, weight] : weighted) {
     total += weight;
@@ -67,12 +117,13 @@ namespace {
 OracleMeasure make_measure(const std::string& name, const std::string& seed,
                            const std::vector<double>& by_row,
                            const std::vector<std::uint32_t>& class_size,
-                           const std::array<std::int16_t, kNumCells>& class_of_cell) {
+                           const std::array<std::int16_t, kNumCells>& class_of_cell,
+                           std::vector<std::pair<double, std::uint32_t>>& weighted,
+                           SortScratch& scratch) {
   OracleMeasure m;
   m.measure = name;
   m.seed = seed;
-  std::vector<std::pair<double, std::uint32_t>> weighted;
-  weighted.reserve(by_row.size());
+  weighted.clear();
   double best = -std::numeric_limits<double>::infinity();
   for (std::size_t row = 0; row < by_row.size(); ++row) {
     const std::uint32_t weight = class_size[row / kNumHyperparameterPairs];
@@ -90,7 +141,8 @@ OracleMeasure make_measure(const std::string& name, const std::string& seed,
       }
     }
   }
-  m.values = SpaceValues(std::move(weighted));
+  radix_sort(weighted, scratch);
+  m.values = SpaceValues(weighted, SpaceValues::Sorted{});
   return m;
 }
 
@@ -131,14 +183,17 @@ Oracle compute_oracle(const Benchmark& benchmark) {
   const auto valid = final_epoch(columns::kValidAcc);
   const auto test = final_epoch(columns::kTestAcc);
 
-  const OracleMeasure best_200 =
-      make_measure("avg_acc_200", "", avg_acc_200, class_size, class_of_cell);
+  std::vector<std::pair<double, std::uint32_t>> weighted;
+  weighted.reserve(rows);
+  SortScratch scratch;
+  OracleMeasure best_200 =
+      make_measure("avg_acc_200", "", avg_acc_200, class_size, class_of_cell, weighted, scratch);
   for (int s = 0; s <= num_seeds; ++s) {
     const std::string seed = s < num_seeds ? std::to_string(table.seeds()[s]) : "mean";
     oracle.measures.push_back(
-        make_measure("valid_acc_12", seed, valid[s], class_size, class_of_cell));
+        make_measure("valid_acc_12", seed, valid[s], class_size, class_of_cell, weighted, scratch));
     oracle.measures.push_back(
-        make_measure("test_acc_12", seed, test[s], class_size, class_of_cell));
+        make_measure("test_acc_12", seed, test[s], class_size, class_of_cell, weighted, scratch));
     const OracleMeasure& v = oracle.measures[oracle.measures.size() - 2];
     OracleProxy proxy;
     proxy.seed = seed;
@@ -154,7 +209,7 @@ Oracle compute_oracle(const Benchmark& benchmark) {
     proxy.proxy_gap_200 = best_200.best - proxy.chosen_avg_acc_200;
     oracle.proxies.push_back(std::move(proxy));
   }
-  oracle.measures.push_back(best_200);
+  oracle.measures.push_back(std::move(best_200));
   return oracle;
 }
 

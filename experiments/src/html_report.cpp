@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -28,13 +29,13 @@ const char* const kStyle = R"(<style>
 :root{--fg:#1d232b;--muted:#5b6573;--rule:#d8dde3;--bg:#fff;--accent:#1f5fa8}
 *{box-sizing:border-box}
 body{font:15px/1.5 "DejaVu Sans",system-ui,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-main{max-width:1080px;margin:0 auto;padding:20px 28px 60px}
+main{max-width:1240px;margin:0 auto;padding:20px 28px 60px}
 h1{font-size:1.6em;margin:.2em 0 .1em}h2{font-size:1.25em;margin:1.8em 0 .5em;border-bottom:1px solid var(--rule);padding-bottom:.2em}
 h3{font-size:1.05em;margin:1.2em 0 .4em}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;background:#fde8c8;color:#7a4a00;font-size:.85em;font-weight:bold}
 .badge.official{background:#d8ecd8;color:#1e5b1e}
 nav{font-size:.9em;color:var(--muted);margin:.6em 0 1em}nav a{color:var(--accent);margin-right:.9em;text-decoration:none}
-table{border-collapse:collapse;margin:.4em 0 1em;font-size:.9em;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:.4em 0 1em;font-size:.84em;font-variant-numeric:tabular-nums}
 th,td{padding:3px 9px;border-bottom:1px solid var(--rule);text-align:right;white-space:nowrap}
 th{white-space:normal;vertical-align:bottom}
 figure{margin:0}
@@ -44,6 +45,7 @@ table.sortable th{cursor:pointer}table.sortable th:after{content:" \2195";color:
 table.kv td{text-align:left;white-space:normal}
 .scroll{overflow-x:auto}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:14px}
+.figures.wide{grid-template-columns:1fr}.figures.wide svg.figure{max-width:900px}
 svg.figure{width:100%;height:auto;display:block;background:#fff;border:1px solid var(--rule);border-radius:4px}
 svg .frame{fill:none;stroke:#9aa4b0}svg .grid{stroke:#eceff2}svg .tick{font-size:11px;fill:#4a5260}
 svg .label{font-size:12px;fill:#333}svg .title{font-size:13px;font-weight:bold;fill:#222}
@@ -105,6 +107,14 @@ window.addEventListener('load',function(){
 
 std::string fx(double v, int decimals) {
   return format_fixed(v, decimals);
+}
+
+// A p-value for people: four decimals, or three significant digits below 0.0001.
+std::string p_text(double p) {
+  if (p >= 1e-4 || p == 0.0) return format_fixed(p, 4);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2e", p);
+  return buffer;
 }
 
 // A <td> with a sort key.
@@ -375,9 +385,9 @@ class Page {
       }
       out_ += "<p>" + epoch_word(ea.epoch) + " final test accuracy: Friedman χ²(" +
               std::to_string(k() - 1) + ") = " + fx(ea.friedman.statistic, 3) +
-              ", p = " + format_double(ea.friedman.p_value) +
+              ", p = " + p_text(ea.friedman.p_value) +
               "; Nemenyi CD (α = 0.05) = " + fx(ea.critical_difference, 3) +
-              ".</p>\n<div class=\"figures\">\n";
+              ".</p>\n<div class=\"figures wide\">\n";
       out_ += "<figure>" +
               svg_cd_diagram(epoch_word(ea.epoch) + ": Nemenyi critical difference", h_.labels,
                              ea.friedman.mean_ranks, ea.rank_order, ea.critical_difference,

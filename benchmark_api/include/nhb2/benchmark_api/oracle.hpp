@@ -31,6 +31,9 @@ class SpaceValues {
   SpaceValues() = default;
   // (value, number of configurations that have it); precondition: values finite, weights > 0.
   explicit SpaceValues(std::vector<std::pair<double, std::uint32_t>> weighted);
+  // The same from pairs already sorted by value (no copy, no sort).
+  struct Sorted {};
+  SpaceValues(const std::vector<std::pair<double, std::uint32_t>>& sorted, Sorted);
 
   std::uint64_t size() const { return cumulative_.empty() ? 0 : cumulative_.back(); }
   double min() const { return values_.front(); }

@@ -91,6 +91,9 @@ TEST_CASE("a sweep writes the analysis and report.html, the same for --jobs 1 an
   CHECK_THAT(html, Contains("Regret against the exact optimum"));
   CHECK_THAT(html, Contains("synthetic"));
   CHECK(html.find(one) == std::string::npos);  // the page does not depend on where it lies
+  CHECK_THAT(read_text(one + "/summary.csv"), Contains(",regret_12_mean,regret_200_mean\n"));
+  CHECK_THAT(read_text(one + "/summary.md"),
+             Contains("| regret, 12 epochs | regret, 200 epochs |"));
   CHECK_THAT(read_text(one + "/regret.csv"), Contains("optimizer,run,regret_12,percentile_12,"
                                                       "regret_200,percentile_200,proxy_gap_200"));
 }

@@ -212,6 +212,13 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
   std::vector<std::vector<const RunRecord*>> runs(k);
   for (std::size_t o = 0; o < k; ++o) runs[o] = runs_of(data, h.labels[o]);
   const std::size_t n = runs.empty() ? 0 : runs[0].size();
+  for (std::size_t o = 1; o < k; ++o) {
+    if (runs[o].size() != n) {
+      throw DataError("optimizer " + h.labels[o] + " has " + std::to_string(runs[o].size()) +
+                      " runs, " + h.labels[0] + " has " + std::to_string(n) +
+                      "; ranks and paired tests need the same runs");
+    }
+  }
   const std::size_t num_grid = a.grid.size();
 
   if (k < 2)

@@ -99,6 +99,7 @@ window.addEventListener('load',function(){
  var out=document.getElementById('selfcheck');
  out.setAttribute('data-figures',figures.length);out.setAttribute('data-tables',tables.length);
  out.setAttribute('data-status',problems.length?'fail':'ok');
+ out.setAttribute('data-load-ms',Math.round(performance.now()));
  out.textContent='Rendering check: '+figures.length+' figures, '+tables.length+' tables'+(problems.length?': '+problems.join('; '):', all rendered.');
 });
 })();

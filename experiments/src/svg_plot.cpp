@@ -93,7 +93,12 @@ std::string svg_line_chart(const std::vector<SvgSeries>& series, const SvgAxes& 
       y_hi = std::max(y_hi, s.hi.empty() ? s.y[i] : s.hi[i]);
     }
   }
-  if (!std::isfinite(x_lo)) x_lo = 0.0, x_hi = 1.0, y_lo = 0.0, y_hi = 1.0;
+  if (!std::isfinite(x_lo)) {  // nothing to draw: an empty frame
+    x_lo = axes.log_x ? 1.0 : 0.0;
+    x_hi = axes.log_x ? 10.0 : 1.0;
+    y_lo = 0.0;
+    y_hi = 1.0;
+  }
   if (x_hi <= x_lo) x_hi = x_lo + (axes.log_x ? x_lo : 1.0), x_lo -= axes.log_x ? 0.0 : 1.0;
   if (y_hi <= y_lo) y_hi = y_lo + 0.5, y_lo -= 0.5;
   const double pad = 0.04 * (y_hi - y_lo);

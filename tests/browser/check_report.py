@@ -73,6 +73,9 @@ def check_page(page, out_dir):
             problems.append(f"rendering check: {text.strip()}")
         want_figures = len(re.findall(r'<svg class="figure', source))
         want_tables = len(re.findall(r"<table", source))
+        load_ms = re.search(r'data-load-ms="(\d+)"', attributes)
+        if load_ms:
+            print(f"{page}: load event after {load_ms.group(1)} ms")
         figures = re.search(r'data-figures="(\d+)"', attributes)
         tables = re.search(r'data-tables="(\d+)"', attributes)
         if not figures or int(figures.group(1)) != want_figures or want_figures == 0:

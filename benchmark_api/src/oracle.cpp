@@ -164,24 +164,20 @@ Oracle compute_oracle(const Benchmark& benchmark) {
   const ColumnValues& avg200 = table.at(columns::kAvgAcc200).values;
   std::vector<double> avg_acc_200(avg200.begin(), avg200.begin() + static_cast<long>(rows));
 
-  // Final-epoch accuracies per (row, seed), and their mean in seed order.
-  auto final_epoch = [&](const char* column) {
-    const auto& values = table.at(column).values;
-    std::vector<std::vector<double>> by_seed(static_cast<std::size_t>(num_seeds) + 1,
-                                             std::vector<double>(rows));
-    for (std::size_t row = 0; row < rows; ++row) {
-      double sum = 0.0;
-      for (int s = 0; s < num_seeds; ++s) {
-        const double v = values[(row * num_seeds + s) * kEpochsPerRun + kEpochsPerRun - 1];
-        by_seed[s][row] = v;
-        sum += v;
-      }
-      by_seed[num_seeds][row] = sum / num_seeds;
-    }
-    return by_seed;
+  // Final-epoch accuracy of each row at seed s, or (s == num_seeds) the mean in seed order; one
+  // reused buffer, since fresh memory is what costs most here.
+  auto final_epoch = [&](const ColumnValues& values, int s, std::size_t row) {
+    auto at = [&](int seed) {
+      return values[(row * num_seeds + seed) * kEpochsPerRun + kEpochsPerRun - 1];
+    };
+    if (s < num_seeds) return at(s);
+    double sum = 0.0;
+    for (int seed = 0; seed < num_seeds; ++seed) sum += at(seed);
+    return sum / num_seeds;
   };
-  const auto valid = final_epoch(columns::kValidAcc);
-  const auto test = final_epoch(columns::kTestAcc);
+  const ColumnValues& valid = table.at(columns::kValidAcc).values;
+  const ColumnValues& test = table.at(columns::kTestAcc).values;
+  std::vector<double> by_row(rows);
 
   std::vector<std::pair<double, std::uint32_t>> weighted;
   weighted.reserve(rows);
@@ -190,10 +186,12 @@ Oracle compute_oracle(const Benchmark& benchmark) {
       make_measure("avg_acc_200", "", avg_acc_200, class_size, class_of_cell, weighted, scratch);
   for (int s = 0; s <= num_seeds; ++s) {
     const std::string seed = s < num_seeds ? std::to_string(table.seeds()[s]) : "mean";
+    for (std::size_t row = 0; row < rows; ++row) by_row[row] = final_epoch(valid, s, row);
     oracle.measures.push_back(
-        make_measure("valid_acc_12", seed, valid[s], class_size, class_of_cell, weighted, scratch));
+        make_measure("valid_acc_12", seed, by_row, class_size, class_of_cell, weighted, scratch));
+    for (std::size_t row = 0; row < rows; ++row) by_row[row] = final_epoch(test, s, row);
     oracle.measures.push_back(
-        make_measure("test_acc_12", seed, test[s], class_size, class_of_cell, weighted, scratch));
+        make_measure("test_acc_12", seed, by_row, class_size, class_of_cell, weighted, scratch));
     const OracleMeasure& v = oracle.measures[oracle.measures.size() - 2];
     OracleProxy proxy;
     proxy.seed = seed;
@@ -203,7 +201,7 @@ Oracle compute_oracle(const Benchmark& benchmark) {
     proxy.chosen_avg_acc_200 = -std::numeric_limits<double>::infinity();
     for (const Config& c : v.best_configs) {
       const std::size_t row = table.config_row(class_of_cell[c.cell_index()], c.hp_index());
-      proxy.chosen_test_acc_12 = std::max(proxy.chosen_test_acc_12, test[s][row]);
+      proxy.chosen_test_acc_12 = std::max(proxy.chosen_test_acc_12, final_epoch(test, s, row));
       proxy.chosen_avg_acc_200 = std::max(proxy.chosen_avg_acc_200, avg_acc_200[row]);
     }
     proxy.proxy_gap_200 = best_200.best - proxy.chosen_avg_acc_200;

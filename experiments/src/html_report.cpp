@@ -45,6 +45,7 @@ table.sortable th{cursor:pointer}table.sortable th:after{content:" \2195";color:
 table.kv td{text-align:left;white-space:normal}
 .scroll{overflow-x:auto}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:14px}
+.figures>figure{max-width:760px}
 .figures.wide{grid-template-columns:1fr}.figures.wide svg.figure{max-width:900px}
 svg.figure{width:100%;height:auto;display:block;background:#fff;border:1px solid var(--rule);border-radius:4px}
 svg .frame{fill:none;stroke:#9aa4b0}svg .grid{stroke:#eceff2}svg .tick{font-size:11px;fill:#4a5260}
@@ -252,11 +253,15 @@ class Page {
               td(std::to_string(row.runs), static_cast<double>(row.runs));
       for (std::size_t e = 0; e < h_.report_epochs.size(); ++e) {
         const OptimizerFinal& f = a_.epochs[e].finals[o];
-        out_ += td(fx(row.test_acc_mean[e], 3) + " ± " + fx(row.test_acc_std[e], 3),
+        // With one run the spread is undefined (the banner says so): no "± 0".
+        const bool spread = row.runs >= 2;
+        out_ += td(fx(row.test_acc_mean[e], 3) + (spread ? " ± " + fx(row.test_acc_std[e], 3) : ""),
                    row.test_acc_mean[e]);
-        out_ += td(fx(f.regret_mean, 3) + " ± " + fx(f.regret_se, 3), f.regret_mean);
-        out_ += td(fx(f.regret_iqm, 3) + " [" + fx(f.regret_iqm_ci.lo, 3) + ", " +
-                       fx(f.regret_iqm_ci.hi, 3) + "]",
+        out_ +=
+            td(fx(f.regret_mean, 3) + (spread ? " ± " + fx(f.regret_se, 3) : ""), f.regret_mean);
+        out_ += td(fx(f.regret_iqm, 3) + (spread ? " [" + fx(f.regret_iqm_ci.lo, 3) + ", " +
+                                                       fx(f.regret_iqm_ci.hi, 3) + "]"
+                                                 : std::string()),
                    f.regret_iqm);
         if (a_.has_space) out_ += td(fx(f.percentile_mean, 3), f.percentile_mean);
         out_ += td(fx(100.0 * f.optimum_rate, 1) + " %", f.optimum_rate);

@@ -97,7 +97,8 @@ TEST_CASE("the IQM drops a quarter at each end and the bootstrap is reproducible
   CHECK(a.hi > 5.5);
 }
 
-TEST_CASE("final regret is the optimum minus the last incumbent and ranks follow it", "[analysis]") {
+TEST_CASE("final regret is the optimum minus the last incumbent and ranks follow it",
+          "[analysis]") {
   const auto data = make_data(3, 4);
   const auto a = nhb2::compute_analysis(data, nullptr);
   REQUIRE(a.epochs.size() == 1);

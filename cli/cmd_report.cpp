@@ -5,6 +5,7 @@
 
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/file_io.hpp>
+#include <nhb2/experiments/html_report.hpp>
 #include <nhb2/experiments/report.hpp>
 #include <nhb2/experiments/sweep_results.hpp>
 
@@ -32,15 +33,16 @@ int run_report(const std::vector<std::string>& args) {
   if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {
     report_options.gnuplot = gnuplot;
   }
+  write_analysis_report(dir, data, nullptr);
   const ReportOutcome outcome = write_report(dir, data, report_options);
   if (!outcome.plot_warning.empty()) {
     std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());
   }
   std::cout << read_file(dir + "/summary.md");
-  std::cout << "\nwrote " << dir << "/{curves.csv, summary.md, summary.csv"
-            << (outcome.plot_warning.empty() && report_options.plots ? ", curves.svg, curves.png"
-                                                                     : "")
-            << "}\n";
+  std::cout
+      << "\nwrote " << dir << "/{curves.csv, summary.md, summary.csv"
+      << (outcome.plot_warning.empty() && report_options.plots ? ", curves.svg, curves.png" : "")
+      << ", regret.csv, trajectory_regret.csv, regret_curves.csv, statistics.md, report.html}\n";
   return 0;
 }
 

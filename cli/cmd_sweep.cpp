@@ -202,7 +202,8 @@ int run_sweep(const std::vector<std::string>& args) {
             << (outcome.plot_warning.empty() && run_options.report.plots
                     ? "curves.svg, curves.png, "
                     : "")
-            << "resolved.yaml}";
+            << "resolved.yaml, space.csv, regret.csv, trajectory_regret.csv, regret_curves.csv, "
+               "statistics.md}";
   if (outcome.runs_resumed > 0) {
     std::cout << " (" << outcome.runs_resumed << " of " << outcome.runs_total
               << " runs resumed from checkpoints)";
@@ -217,6 +218,7 @@ int run_sweep(const std::vector<std::string>& args) {
                       : "mo_summary.md}")
               << "\n";
   }
+  std::cout << "\nreport: " << config.output << "/report.html\n";
   return 0;
 }
 

@@ -14,6 +14,7 @@ int run_report(const std::vector<std::string>& args);
 int run_import(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_pareto(const std::vector<std::string>& args);
+int run_oracle(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -25,6 +26,8 @@ const std::vector<Command>& commands() {
       {"conformance", "check optimizers (e.g. a plug-in's) against the ask/tell contract",
        run_conformance},
       {"synth", "write the synthetic benchmark to a .nhb2 file", run_synth},
+      {"oracle", "the exact optimum of the table and each measure's distribution over the space",
+       run_oracle},
       {"sweep", "run a YAML-configured comparison of optimizers (curves, table, plots)", run_sweep},
       {"report", "recompute a sweep's curves, summary and plots from its CSVs", run_report},
       {"import", "convert the authors' pickle files (bench12.pkl, ...) into a .nhb2 file",

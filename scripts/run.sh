@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ./build/nhb2 sweep configs/quickstart.yaml --resume "$@"
+echo "Open the report in a browser: results/quickstart/report.html (docs/analysis.md explains it)"

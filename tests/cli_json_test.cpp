@@ -449,5 +449,5 @@ TEST_CASE("the examples of docs/json.md are what the binary prints", "[cli][json
     CHECK(Json::parse(r.out) == Json::parse(doc.substr(text, doc.find(fence, text) - text)));
     ++compared;
   }
-  CHECK(compared == 6);  // info, cells, query (twice), run, list
+  CHECK(compared == 7);  // info, cells, query (twice), run, list, oracle
 }

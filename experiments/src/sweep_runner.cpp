@@ -6,6 +6,7 @@
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/mo_report.hpp>
+#include <nhb2/experiments/html_report.hpp>
 
 #include <algorithm>
 #include <array>
@@ -311,6 +312,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
                                                 config.seed_policy, options.report.plots);
     if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
   }
+  write_analysis_report(config.output, data, &benchmark);
   return outcome;
 }
 

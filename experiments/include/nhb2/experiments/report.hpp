@@ -5,7 +5,8 @@
 //   curves.csv   optimizer,cost,n, then per report epoch E: test_acc_E_{mean,se,median,q25,q75},
 //                regret_E_{mean,se,median,q25,q75}  (aggregate.hpp defines grid and statistics)
 //   summary.csv  optimizer,runs,test_acc_E_mean,test_acc_E_std,avg_rank_E (per E),queries_mean,
-//                total_cost_mean, wilcoxon_p_E_vs_<label> (per E and label)
+//                total_cost_mean, wilcoxon_p_E_vs_<label> (per E and label), regret_E_mean
+//                (per E: header.best_test_accs[E] − test_acc_E_mean, the exact optimum's regret)
 //   summary.md   the same as a paper-style table plus the p-value matrices
 //   curves.svg, curves.png  (plots.hpp; skipped with a warning when gnuplot is unavailable)
 // Every file is written atomically and starts with the data source kind.

@@ -207,8 +207,8 @@ int run_sweep(const std::vector<std::string>& args) {
   const Benchmark benchmark = load_sweep_benchmark(config.data);
 #ifdef NHB2_WITH_MPI
   if (mpi.active()) {
-    // Rank 0 drives one worker rank per thread; --jobs does not apply.
-    run_options.jobs = mpi.size() - 1;
+    // Rank 0 drives each worker rank from kSlotsPerWorker threads; --jobs does not apply.
+    run_options.jobs = MpiSweep::kSlotsPerWorker * (mpi.size() - 1);
     run_options.remote_run = [&mpi, &config](std::size_t job, int thread) {
       return mpi.run_remote(job, thread, config.report_epochs);
     };

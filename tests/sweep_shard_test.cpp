@@ -191,7 +191,7 @@ TEST_CASE("a killed shard resumes, and the merge equals the unsharded sweep", "[
   check_same_folder(out, f.reference);
 }
 
-TEST_CASE("--merge names the missing shards and writes nothing", "[sweep][shard][errors]") {
+TEST_CASE("merging names the missing shards and writes nothing", "[sweep][shard][errors]") {
   TempDir dir;
   const std::string config = dir.file("c.yaml");
   std::ofstream(config) << kConfig;

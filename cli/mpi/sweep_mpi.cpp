@@ -14,7 +14,13 @@ namespace nhb2::cli {
 
 namespace {
 
-enum Tag : int { kTaskTag = 1, kStopTag = 2, kResultTag = 3, kFailureTag = 4 };
+// A task and its answer carry the slot (0 .. kSlotsPerWorker-1) of the rank-0 thread that sent
+// it, so that each thread receives its own answer.
+enum Tag : int { kStopTag = 1, kTaskTag = 10, kResultTag = 20, kFailureTag = 30 };
+
+// Waits for a message from `source` with `tag` (or MPI_ANY_TAG) without spinning on a core:
+// worker ranks and rank 0 share the machine's cores.
+MPI_Status wait_for_message(int source, int tag);
 
 // Rank 0 calls MPI from one thread per worker rank, one call at a time.
 std::mutex mpi_mutex;
@@ -31,6 +37,33 @@ bool launched_as_rank() {
 
 void check(int code, const char* what) {
   if (code != MPI_SUCCESS) throw Error(std::string("MPI: ") + what + " failed");
+}
+
+// Between polls: spin for the first 200 microseconds (an answer usually comes sooner), then sleep
+// 50 microseconds per poll so that a long wait leaves the core to the computing ranks.
+class Backoff {
+ public:
+  void pause() {
+    if (std::chrono::steady_clock::now() - start_ < std::chrono::microseconds(200)) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+MPI_Status wait_for_message(int source, int tag) {
+  MPI_Status status;
+  Backoff backoff;
+  while (true) {
+    int arrived = 0;
+    {
+      std::lock_guard<std::mutex> lock(mpi_mutex);
+      check(MPI_Iprobe(source, tag, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+    }
+    if (arrived) return status;
+    backoff.pause();
+  }
 }
 
 }  // namespace
@@ -69,23 +102,25 @@ void MpiSweep::stop_workers() {
 }
 
 RunRecord MpiSweep::run_remote(std::size_t job, int thread, const std::vector<int>& report_epochs) {
-  const int worker = thread + 1;
+  const int worker = thread / kSlotsPerWorker + 1;
+  const int slot = thread % kSlotsPerWorker;
   const std::uint64_t task = job;
   {
     std::lock_guard<std::mutex> lock(mpi_mutex);
-    check(MPI_Send(&task, 1, MPI_UINT64_T, worker, kTaskTag, MPI_COMM_WORLD), "MPI_Send");
+    check(MPI_Send(&task, 1, MPI_UINT64_T, worker, kTaskTag + slot, MPI_COMM_WORLD), "MPI_Send");
   }
-  // Poll rather than block, so that the other threads can call MPI meanwhile and this rank
-  // leaves the cores to the workers.
+  // The answer: a result or a failure for this slot.
   MPI_Status status;
+  Backoff backoff;
   while (true) {
     int arrived = 0;
-    {
+    for (int tag : {kResultTag + slot, kFailureTag + slot}) {
       std::lock_guard<std::mutex> lock(mpi_mutex);
-      check(MPI_Iprobe(worker, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+      check(MPI_Iprobe(worker, tag, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+      if (arrived) break;
     }
     if (arrived) break;
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    backoff.pause();
   }
   int count = 0;
   MPI_Get_count(&status, MPI_CHAR, &count);
@@ -96,7 +131,7 @@ RunRecord MpiSweep::run_remote(std::size_t job, int thread, const std::vector<in
                    MPI_STATUS_IGNORE),
           "MPI_Recv");
   }
-  if (status.MPI_TAG == kFailureTag) throw Error(text);
+  if (status.MPI_TAG == kFailureTag + slot) throw Error(text);
   try {
     return parse_checkpoint(text, report_epochs);
   } catch (const Error& e) {
@@ -106,17 +141,19 @@ RunRecord MpiSweep::run_remote(std::size_t job, int thread, const std::vector<in
 
 void MpiSweep::serve(const std::function<std::string(std::size_t job)>& compute) {
   while (true) {
+    const MPI_Status probed = wait_for_message(0, MPI_ANY_TAG);
     MPI_Status status;
     std::uint64_t task = 0;
-    check(MPI_Recv(&task, 1, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status), "MPI_Recv");
+    check(MPI_Recv(&task, 1, MPI_UINT64_T, 0, probed.MPI_TAG, MPI_COMM_WORLD, &status), "MPI_Recv");
     if (status.MPI_TAG == kStopTag) return;
+    const int slot = status.MPI_TAG - kTaskTag;
     std::string reply;
-    int tag = kResultTag;
+    int tag = kResultTag + slot;
     try {
       reply = compute(static_cast<std::size_t>(task));
     } catch (const std::exception& e) {
       reply = std::string("MPI rank ") + std::to_string(rank_) + ": " + e.what();
-      tag = kFailureTag;
+      tag = kFailureTag + slot;
     }
     check(MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_CHAR, 0, tag, MPI_COMM_WORLD),
           "MPI_Send");

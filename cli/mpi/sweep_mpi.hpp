@@ -6,8 +6,8 @@
 // every checkpoint and output; ranks 1 .. P-1 compute the runs they are given and send each
 // record back as checkpoint text (sweep_results.hpp), which is exact, so the outputs equal those
 // of `--jobs 1`. Rank 0 drives each worker rank from its own thread (dynamic distribution: a rank
-// that finishes gets the next run). A dead rank ends the job (mpirun's default); the checkpoints
-// written until then stay and `--resume` runs the rest.
+// that finishes gets the next run; each holds up to kSlotsPerWorker runs at once). A dead rank ends
+// the job (mpirun's default); the checkpoints written until then stay and `--resume` runs the rest.
 
 #include <nhb2/experiments/sweep_results.hpp>
 
@@ -20,6 +20,10 @@ namespace nhb2::cli {
 
 class MpiSweep {
  public:
+  // Tasks a worker rank holds at once: while it computes one, the next is already there, so
+  // that it never waits for rank 0 to write a checkpoint.
+  static constexpr int kSlotsPerWorker = 2;
+
   // Initializes MPI when this process was started by mpirun with more than one rank (it reads
   // the launcher's environment); otherwise does nothing and active() is false.
   MpiSweep();
@@ -32,8 +36,9 @@ class MpiSweep {
   int rank() const { return rank_; }
   int size() const { return size_; }
 
-  // Rank 0, from thread `thread` in [0, size - 1): runs task `job` on rank thread + 1 and
-  // returns its record. A failure on that rank is rethrown here as Error with its message.
+  // Rank 0, from thread `thread` in [0, kSlotsPerWorker * (size - 1)): runs task `job` on rank
+  // thread / kSlotsPerWorker + 1 and returns its record. A failure on that rank is rethrown here as
+  // Error with its message.
   RunRecord run_remote(std::size_t job, int thread, const std::vector<int>& report_epochs);
   // Rank 0: tells every worker rank to stop.
   void stop_workers();

@@ -255,3 +255,14 @@ TEST_CASE(
     CHECK(folder_files(out) == tampered);
   }
 }
+
+TEST_CASE("an unsharded --resume finishes a folder of shards like a merge", "[sweep][shard]") {
+  Fixture f;
+  const std::string out = f.dir.file("partial/out");
+  REQUIRE(sweep(f.config, out, "--shard 1/2").exit_code == 0);
+  const auto finished = sweep(f.config, out, "--resume");
+  INFO(finished.err);
+  REQUIRE(finished.exit_code == 0);
+  CHECK_THAT(finished.out, Catch::Contains("4 of 9 runs resumed"));
+  check_same_folder(out, f.reference);
+}

@@ -109,6 +109,42 @@ ShardFile check_shards(const SweepConfig& config, const Fingerprint& fingerprint
   return mine;
 }
 
+// Creates runs/<label>/ and deletes the temporaries a killed process left: of checkpoints (with
+// a shard, of its own runs only, since other shards may be writing theirs) and, without a shard,
+// of the output files; nothing else is touched.
+void prepare_run_folders(const SweepConfig& config, const SweepRunOptions& options) {
+  const bool sharded = options.shard.count > 1;
+  const fs::path out(config.output);
+  const std::string where = config.output_location + ": key 'output': ";
+  std::error_code ec;
+  const std::size_t num_runs = static_cast<std::size_t>(config.runs);
+  for (std::size_t o = 0; o < config.optimizers.size(); ++o) {
+    const fs::path dir = out / "runs" / config.optimizers[o].label;
+    fs::create_directories(dir, ec);
+    if (ec) throw ConfigError(where + "cannot create '" + dir.string() + "': " + ec.message());
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const long run = checkpoint_temp_run(entry.path().filename().string());
+      if (run < 0) continue;
+      if (sharded && (static_cast<std::size_t>(run) >= num_runs ||
+                      !shard_holds(options.shard, o * num_runs + static_cast<std::size_t>(run)))) {
+        continue;
+      }
+      fs::remove(entry.path(), ec);
+    }
+  }
+  if (sharded) return;  // the folder's own files may be in use by another shard
+  static const char* const kOutputNames[] = {"trajectories.csv", "runs.csv",         "curves.csv",
+                                             "summary.csv",      "summary.md",       "curves.svg",
+                                             "curves.png",       "curves.gp",        "gnuplot.log",
+                                             "resolved.yaml",    "sweep.fingerprint"};
+  for (const auto& entry : fs::directory_iterator(out, ec)) {
+    const std::string target = atomic_temp_target(entry.path().filename().string());
+    for (const char* name : kOutputNames) {
+      if (target == name) fs::remove(entry.path(), ec);
+    }
+  }
+}
+
 // Checks the folder (the config's fingerprint first, so that a changed key is named, then the
 // shard files), then creates what the sweep writes into. Returns this process's shard file.
 ShardFile prepare_output(const SweepConfig& config, const Fingerprint& fingerprint,
@@ -173,34 +209,7 @@ ShardFile prepare_output(const SweepConfig& config, const Fingerprint& fingerpri
                         "': " + ec.message());
     write_file_atomic((out / shard_file_path(options.shard)).string(), format_shard_file(mine));
   }
-  const std::size_t num_runs = static_cast<std::size_t>(config.runs);
-  for (std::size_t o = 0; o < config.optimizers.size(); ++o) {
-    const fs::path dir = out / "runs" / config.optimizers[o].label;
-    fs::create_directories(dir, ec);
-    if (ec) throw ConfigError(where + "cannot create '" + dir.string() + "': " + ec.message());
-    // Temporaries of checkpoints (<run>.csv) left by a killed sweep (of this shard's runs only:
-    // other shards may be writing theirs); nothing else is touched.
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      const long run = checkpoint_temp_run(entry.path().filename().string());
-      if (run < 0) continue;
-      if (sharded && (static_cast<std::size_t>(run) >= num_runs ||
-                      !shard_holds(options.shard, o * num_runs + static_cast<std::size_t>(run)))) {
-        continue;
-      }
-      fs::remove(entry.path(), ec);
-    }
-  }
-  if (sharded) return mine;  // the folder's own files may be in use by another shard
-  static const char* const kOutputNames[] = {"trajectories.csv", "runs.csv",         "curves.csv",
-                                             "summary.csv",      "summary.md",       "curves.svg",
-                                             "curves.png",       "curves.gp",        "gnuplot.log",
-                                             "resolved.yaml",    "sweep.fingerprint"};
-  for (const auto& entry : fs::directory_iterator(out, ec)) {
-    const std::string target = atomic_temp_target(entry.path().filename().string());
-    for (const char* name : kOutputNames) {
-      if (target == name) fs::remove(entry.path(), ec);
-    }
-  }
+  if (!options.merge) prepare_run_folders(config, options);
   return mine;
 }
 
@@ -302,10 +311,14 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
     pending.push_back(job);
   }
   progress.done = progress.resumed;
-  if (options.merge && !pending.empty()) {
-    throw ConfigError("--merge: cannot combine the sweep in '" + config.output +
-                      "': " + missing_shards_message(shard_files, pending, total) +
-                      ". Nothing was written");
+  if (options.merge) {
+    if (!pending.empty()) {
+      throw ConfigError("--merge: cannot combine the sweep in '" + config.output +
+                        "': " + missing_shards_message(shard_files, pending, total) +
+                        ". Nothing was written");
+    }
+    // Every shard is complete, so none is writing any more.
+    prepare_run_folders(config, options);
   }
 
   std::mutex mutex;

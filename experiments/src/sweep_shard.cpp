@@ -183,7 +183,7 @@ std::string missing_shards_message(const std::vector<ShardFile>& existing,
   }
   if (clauses.empty()) return "";
   std::string message = std::to_string(clauses.size()) + " of " + std::to_string(count) +
-                        (clauses.size() == 1 ? " shard is" : " shards are") + " missing: ";
+                        (clauses.size() == 1 ? " shards is" : " shards are") + " missing: ";
   for (std::size_t i = 0; i < clauses.size(); ++i) message += (i ? "; " : "") + clauses[i];
   return message;
 }

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace nhb2::cli {
@@ -27,6 +28,13 @@ int run_report(const std::vector<std::string>& args) {
     throw InvalidArgument("nhb2 report needs the output folder of a sweep: nhb2 report DIR");
   }
   const std::string dir = vm["dir"].as<std::string>();
+  if (std::filesystem::is_directory(dir + "/shards") &&
+      !std::filesystem::exists(dir + "/runs.csv")) {
+    throw DataError("'" + dir +
+                    "' holds the shards of a sweep, not yet combined: run nhb2 sweep "
+                    "CONFIG --merge --out " +
+                    dir + " (docs/sweeps.md)");
+  }
   const SweepData data = read_sweep_results(dir);
   ReportOptions report_options;
   report_options.plots = vm.count("no-plots") == 0;

@@ -8,10 +8,15 @@
 #include <nhb2/core/error.hpp>
 #include <nhb2/core/file_io.hpp>
 #include <nhb2/core/format.hpp>
+#include <nhb2/core/hash.hpp>
 #include <nhb2/core/version.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/sweep_config.hpp>
 #include <nhb2/experiments/sweep_runner.hpp>
+#include <nhb2/experiments/sweep_shard.hpp>
+#ifdef NHB2_WITH_MPI
+#include "mpi/sweep_mpi.hpp"
+#endif
 
 #include <unistd.h>
 #include <atomic>
@@ -112,6 +117,16 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+// The checksum of this executable, recorded in shard files so that shards of different binaries
+// are never combined.
+std::string binary_checksum() {
+  try {
+    return to_hex(file_xxh3_64("/proc/self/exe"));
+  } catch (const Error&) {
+    return "unknown";
+  }
+}
+
 }  // namespace
 
 int run_sweep(const std::vector<std::string>& args) {
@@ -121,19 +136,44 @@ int run_sweep(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>()->value_name("N"), "parallel runs (default: all cores)")(
       "resume", "finish an interrupted sweep in its output folder (refused if the config changed)")(
       "out,o", po::value<std::string>()->value_name("DIR"),
-      "output folder (overrides the config's 'output')")("no-plots", "do not run gnuplot")(
-      "quiet,q", "no progress output");
+      "output folder (overrides the config's 'output')")(
+      "shard", po::value<std::string>()->value_name("K/N"),
+      "run only shard K of N (0 <= K < N) of the runs; combine the shards with --merge")(
+      "merge", "run nothing: combine the complete shards in the output folder into the outputs")(
+      "no-plots", "do not run gnuplot")("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map vm;
-  if (!parse_options("sweep", "CONFIG.yaml [--jobs N] [--resume] [--out DIR]", options, positional,
-                     args, vm)) {
+  if (!parse_options("sweep",
+                     "CONFIG.yaml [--jobs N] [--resume] [--out DIR] [--shard K/N | --merge]",
+                     options, positional, args, vm)) {
     return 0;
   }
   if (!vm.count("config")) {
     throw InvalidArgument("nhb2 sweep needs a config file: nhb2 sweep CONFIG.yaml (see configs/)");
   }
   const std::string config_path = vm["config"].as<std::string>();
+#ifdef NHB2_WITH_MPI
+  MpiSweep mpi;
+  if (mpi.active() && mpi.rank() > 0) {
+    // A worker rank: load what rank 0 loads, then compute the runs it is sent. A load failure
+    // is answered to every task (rank 0 fails the same way first, in the usual words).
+    try {
+      const Registry worker_registry = load_sweep_plugins(config_path, builtin_optimizers());
+      const SweepConfig worker_config = load_sweep_config(config_path, worker_registry);
+      const Benchmark worker_benchmark = load_sweep_benchmark(worker_config.data);
+      mpi.serve([&](std::size_t job) {
+        return checkpoint_text(
+            run_sweep_task(worker_config, worker_benchmark, worker_registry, job),
+            worker_config.report_epochs);
+      });
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      mpi.serve([&message](std::size_t) -> std::string { throw Error(message); });
+    }
+    return 0;
+  }
+#endif
   const Registry registry = load_sweep_plugins(config_path, builtin_optimizers());
   SweepConfig config = load_sweep_config(config_path, registry);
   if (vm.count("out")) {
@@ -151,6 +191,12 @@ int run_sweep(const std::vector<std::string>& args) {
     }
   }
   run_options.resume = vm.count("resume") > 0;
+  if (vm.count("shard")) run_options.shard = parse_shard(vm["shard"].as<std::string>());
+  run_options.merge = vm.count("merge") > 0;
+  if (run_options.merge && vm.count("shard")) {
+    throw InvalidArgument("--merge combines every shard: it takes no --shard");
+  }
+  run_options.binary_checksum = binary_checksum();
   run_options.nhb2_version = kVersion;
   run_options.stop = &stop_requested;
   run_options.report.plots = vm.count("no-plots") == 0;
@@ -159,13 +205,28 @@ int run_sweep(const std::vector<std::string>& args) {
   }
   const bool quiet = vm.count("quiet") > 0;
   const Benchmark benchmark = load_sweep_benchmark(config.data);
+#ifdef NHB2_WITH_MPI
+  if (mpi.active()) {
+    // Rank 0 drives each worker rank from kSlotsPerWorker threads; --jobs does not apply.
+    run_options.jobs = MpiSweep::kSlotsPerWorker * (mpi.size() - 1);
+    run_options.remote_run = [&mpi, &config](std::size_t job, int thread) {
+      return mpi.run_remote(job, thread, config.report_epochs);
+    };
+  }
+#endif
 
   ProgressPrinter printer(quiet);
   run_options.on_progress = [&printer](const SweepProgress& p) { printer.update(p); };
   if (!quiet) {
+    std::string share;
+    if (run_options.shard.count > 1) share = " (shard " + format_shard(run_options.shard) + ")";
+    if (run_options.merge) share = " (merge)";
+#ifdef NHB2_WITH_MPI
+    if (mpi.active()) share += " on " + std::to_string(mpi.size()) + " MPI ranks";
+#endif
     std::fprintf(stderr,
-                 "nhb2 sweep %s: %zu optimizers × %d runs, budget %s s, data: %s, output %s\n",
-                 config.name.c_str(), config.optimizers.size(), config.runs,
+                 "nhb2 sweep %s: %zu optimizers × %d runs%s, budget %s s, data: %s, output %s\n",
+                 config.name.c_str(), config.optimizers.size(), config.runs, share.c_str(),
                  format_double(config.budget_seconds).c_str(), make_source_text(benchmark).c_str(),
                  config.output.c_str());
   }
@@ -186,12 +247,22 @@ int run_sweep(const std::vector<std::string>& args) {
   printer.finish();
   if (!outcome.complete) {
     std::string command = "nhb2 sweep " + shell_quote(config_path) + " --resume";
+    if (run_options.shard.count > 1) command += " --shard " + format_shard(run_options.shard);
     if (vm.count("out")) command += " --out " + shell_quote(config.output);
     std::fprintf(stderr,
                  "nhb2 sweep: interrupted: %zu of %zu runs are complete and saved in %s/runs/.\n"
                  "Finish the missing runs with:\n  %s\n",
                  outcome.runs_done, outcome.runs_total, config.output.c_str(), command.c_str());
     return 130;
+  }
+  if (outcome.shard_only) {
+    std::cout << "shard " << format_shard(run_options.shard) << " complete: " << outcome.runs_total
+              << " runs saved in " << config.output << "/runs/";
+    if (outcome.runs_resumed > 0) std::cout << " (" << outcome.runs_resumed << " resumed)";
+    std::cout << ".\nWhen every shard is complete, combine them with:\n  nhb2 sweep "
+              << shell_quote(config_path) << " --merge"
+              << (vm.count("out") ? " --out " + shell_quote(config.output) : "") << "\n";
+    return 0;
   }
   if (!outcome.plot_warning.empty()) {
     std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());

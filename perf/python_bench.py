@@ -57,8 +57,10 @@ def run_test_script(scripts, data, package_path):
         shutil.copy(os.path.join(scripts, "test.py"), os.path.join(work, "test"))
         env = dict(os.environ, PYTHONPATH=package_path)
         start, cpu = time.perf_counter(), children_cpu()
-        subprocess.run([sys.executable, "test.py"], cwd=os.path.join(work, "test"), env=env,
-                       check=True, capture_output=True)
+        done = subprocess.run([sys.executable, "test.py"], cwd=os.path.join(work, "test"),
+                              env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"test.py failed with PYTHONPATH={package_path}:\n{done.stderr[-2000:]}")
         return time.perf_counter() - start, children_cpu() - cpu
 
 
@@ -96,7 +98,7 @@ def main():
     print(f"peak RSS holding a benchmark {rss:8.1f} MB")
 
     if args.reference_api and args.reference_scripts and args.official_data:
-        ours_path = os.environ.get("PYTHONPATH", "")
+        ours_path = os.pathsep.join(os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
         with tempfile.TemporaryDirectory() as cache:
             os.environ["NHB2_CACHE_DIR"] = cache  # the first run converts the pickles
             first = run_test_script(args.reference_scripts, args.official_data, ours_path)

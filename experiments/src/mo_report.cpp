@@ -13,9 +13,6 @@ namespace nhb2 {
 
 namespace {
 
-const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                                "#000000", "#F0E442", "#8C564B", "#7F7F7F", "#17BECF", "#BCBD22"};
-
 // The run's 12-epoch points with total_cost <= max_cost, and their config indices.
 std::vector<Point2> run_points(const RunRecord& run, const ObjectiveTable& table, double max_cost,
                                std::vector<int>* indices = nullptr) {
@@ -44,15 +41,6 @@ double test_acc_of(const Benchmark& benchmark, int index, int seed_index) {
   const int seeds = static_cast<int>(benchmark.seeds().size());
   for (int s = 0; s < seeds; ++s) sum += benchmark.accuracy(config, Mode::test, 12, s);
   return sum / seeds;
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 void front_row(std::string& out, const std::string& prefix, int index, const ObjectiveTable& table,
@@ -208,27 +196,22 @@ std::string write_mo_report(const std::string& dir, const SweepData& data,
       block("run" + std::to_string(l), first_fronts[l]);
     }
     s << "set title "
-      << quoted("sweep " + h.name + " — data: " + describe_source(h) +
-                ": final fronts vs the exact front")
-      << " noenhanced\nset xlabel " << quoted(axis) << " noenhanced\n"
+      << gnuplot_quoted("sweep " + h.name + " — data: " + describe_source(h) +
+                        ": final fronts vs the exact front")
+      << " noenhanced\nset xlabel " << gnuplot_quoted(axis) << " noenhanced\n"
       << "set ylabel \"validation accuracy (%, 12 epochs)\"\nset grid\n"
       << "set key bottom right noenhanced\n";
     std::ostringstream plot;
     plot << "plot $exact using 1:2 with steps lw 2 lc rgb \"#000000\" title \"exact front\"";
     for (std::size_t l = 0; l < h.labels.size(); ++l) {
-      const std::string colour = kColours[l % (sizeof kColours / sizeof kColours[0])];
+      const std::string colour = plot_colour(l);
       plot << ", \\\n     $all" << l << " using 1:2 with points pt 7 ps 0.3 lc rgb "
-           << quoted(colour) << " notitle, \\\n     $run" << l
-           << " using 1:2 with steps lw 1.5 lc rgb " << quoted(colour) << " title "
-           << quoted(h.labels[l] + " (run 0; dots: all runs)");
+           << gnuplot_quoted(colour) << " notitle, \\\n     $run" << l
+           << " using 1:2 with steps lw 1.5 lc rgb " << gnuplot_quoted(colour) << " title "
+           << gnuplot_quoted(h.labels[l] + " (run 0; dots: all runs)");
     }
     plot << "\n";
-    s << "set terminal svg size 960,600 dynamic font \"sans,12\" background rgb \"white\"\n"
-      << "set output " << quoted(svg) << "\n"
-      << plot.str() << "set output\n"
-      << "set terminal pngcairo size 960,600 font \"sans,10\" background rgb \"white\"\n"
-      << "set output " << quoted(png) << "\n"
-      << plot.str() << "set output\n";
+    s << gnuplot_svg_and_png(plot.str(), svg, png);
     return s.str();
   };
   return plots ? render_gnuplot(dir, "fronts", script) : std::string();

@@ -19,13 +19,7 @@ extern char** environ;
 
 namespace nhb2 {
 
-namespace {
-
-// Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled.
-const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                                "#000000", "#F0E442", "#8C564B", "#7F7F7F", "#17BECF", "#BCBD22"};
-
-std::string quoted(const std::string& text) {
+std::string gnuplot_quoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -33,6 +27,28 @@ std::string quoted(const std::string& text) {
   }
   return out + "\"";
 }
+
+std::string plot_colour(std::size_t i) {
+  // Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled.
+  static const char* const kColours[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                         "#E69F00", "#56B4E9", "#000000", "#F0E442",
+                                         "#8C564B", "#7F7F7F", "#17BECF", "#BCBD22"};
+  return kColours[i % (sizeof kColours / sizeof kColours[0])];
+}
+
+std::string gnuplot_svg_and_png(const std::string& plot, const std::string& svg_path,
+                                const std::string& png_path) {
+  std::ostringstream s;
+  s << "set terminal svg size 960,600 dynamic font \"sans,12\" background rgb \"white\"\n"
+    << "set output " << gnuplot_quoted(svg_path) << "\n"
+    << plot << "set output\n"
+    << "set terminal pngcairo size 960,600 font \"sans,10\" background rgb \"white\"\n"
+    << "set output " << gnuplot_quoted(png_path) << "\n"
+    << plot << "set output\n";
+  return s.str();
+}
+
+namespace {
 
 std::string first_line(const std::string& text) {
   const auto end = text.find('\n');
@@ -64,7 +80,7 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
   }
   const std::string title = "sweep " + h.name + " — data: " + describe_source(h) + ", " +
                             std::to_string(h.runs) + " runs";
-  s << "set title " << quoted(title) << " noenhanced\n"
+  s << "set title " << gnuplot_quoted(title) << " noenhanced\n"
     << (h.curve_axis == "wallclock"
             ? "set xlabel \"simulated wall-clock time (seconds, log scale)\"\n"
             : "set xlabel \"simulated cost (seconds, log scale)\"\n")
@@ -92,20 +108,15 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
   plot << "plot ";
   bool first = true;
   for (std::size_t c = 0; c < curves.size(); ++c) {
-    const std::string colour = kColours[c % (sizeof kColours / sizeof kColours[0])];
+    const std::string colour = plot_colour(c);
     if (!first) plot << ", \\\n     ";
     first = false;
-    plot << "$curve" << c << " using 1:3:4 with filledcurves lc rgb " << quoted(colour)
+    plot << "$curve" << c << " using 1:3:4 with filledcurves lc rgb " << gnuplot_quoted(colour)
          << " notitle, \\\n     $curve" << c << " using 1:2 with lines lw 2 lc rgb "
-         << quoted(colour) << " title " << quoted(curves[c].label);
+         << gnuplot_quoted(colour) << " title " << gnuplot_quoted(curves[c].label);
   }
   plot << "\n";
-  s << "set terminal svg size 960,600 dynamic font \"sans,12\" background rgb \"white\"\n"
-    << "set output " << quoted(svg_path) << "\n"
-    << plot.str() << "set output\n"
-    << "set terminal pngcairo size 960,600 font \"sans,10\" background rgb \"white\"\n"
-    << "set output " << quoted(png_path) << "\n"
-    << plot.str() << "set output\n";
+  s << gnuplot_svg_and_png(plot.str(), svg_path, png_path);
   return s.str();
 }
 

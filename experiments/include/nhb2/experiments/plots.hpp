@@ -12,6 +12,7 @@
 
 #include <nhb2/experiments/aggregate.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,14 @@ std::string gnuplot_script(const SweepData& data, const std::vector<OptimizerCur
 std::string write_plots(const std::string& dir, const SweepData& data,
                         const std::vector<OptimizerCurve>& curves,
                         const std::string& gnuplot = "gnuplot");
+
+// Shared by every gnuplot script nhb2 writes: TEXT as a gnuplot string literal; the colour of
+// series I (a colour-blind-safe palette, cycled); PLOT (the `plot` command) rendered to an SVG
+// and a PNG file.
+std::string gnuplot_quoted(const std::string& text);
+std::string plot_colour(std::size_t i);
+std::string gnuplot_svg_and_png(const std::string& plot, const std::string& svg_path,
+                                const std::string& png_path);
 
 // Renders DIR/STEM.svg and DIR/STEM.png atomically with the gnuplot script that
 // script(svg_temp, png_temp) returns; "" on success, else a one-line warning (as write_plots).

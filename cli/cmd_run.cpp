@@ -10,10 +10,44 @@
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/statistics.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iostream>
 
 namespace nhb2::cli {
+
+namespace {
+
+// "--speed-factors 1,2.5": one finite factor > 0 per simulated worker.
+std::vector<double> parse_speed_factors(const std::string& text, int workers) {
+  const std::string allowed = "a comma-separated list of " + std::to_string(workers) + " number" +
+                              (workers == 1 ? "" : "s") + " > 0, one per worker (--workers " +
+                              std::to_string(workers) + ")";
+  std::vector<double> factors;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = std::min(text.find(',', begin), text.size());
+    const std::string item = text.substr(begin, end - begin);
+    double factor = 0.0;
+    const auto [rest, error] = std::from_chars(item.data(), item.data() + item.size(), factor);
+    if (item.empty() || error != std::errc() || rest != item.data() + item.size() ||
+        !(factor > 0.0) || !std::isfinite(factor)) {
+      throw InvalidArgument("--speed-factors '" + text + "': '" + item +
+                            "' is not allowed; expected " + allowed);
+    }
+    factors.push_back(factor);
+    if (end == text.size()) break;
+    begin = end + 1;
+  }
+  if (factors.size() != static_cast<std::size_t>(workers)) {
+    throw InvalidArgument("--speed-factors '" + text + "' has " + std::to_string(factors.size()) +
+                          " value" + (factors.size() == 1 ? "" : "s") + "; expected " + allowed);
+  }
+  return factors;
+}
+
+}  // namespace
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description options("options");
@@ -37,6 +71,9 @@ int run_run(const std::vector<std::string>& args) {
       "the extra epochs)")("decision-time",
                            po::value<double>()->default_value(0.0)->value_name("SECONDS"),
                            "simulated seconds each ask() takes")(
+      "speed-factors", po::value<std::string>()->value_name("F1,F2,..."),
+      "one factor > 0 per worker: a trial on worker w takes cost × F_w simulated seconds "
+      "(default: 1 for every worker)")(
       "quiet,q", "print only the summary, not one line per run (text output only)")(
       "objectives", po::value<std::string>()->value_name("A,B"),
       "multi-objective optimizers: valid_acc and one of cost (default), params, flops "
@@ -95,6 +132,9 @@ int run_run(const std::vector<std::string>& args) {
                           " must be a number of seconds in [0, " +
                           format_double(kMaxBudgetSeconds) + "]");
   }
+  if (vm.count("speed-factors")) {
+    spec.speed_factors = parse_speed_factors(vm["speed-factors"].as<std::string>(), spec.workers);
+  }
   spec.seed_policy = parse_seed_policy(vm["seed-policy"].as<std::string>());
   if (vm.count("objectives")) {
     spec.objectives = parse_objective_pair(vm["objectives"].as<std::string>(), "--objectives");
@@ -119,6 +159,7 @@ int run_run(const std::vector<std::string>& args) {
     settings["budget_kind"] = budget_kind_name(spec.budget_kind);
     settings["fidelity_cost"] = fidelity_cost_name(spec.fidelity_cost);
     settings["decision_time"] = spec.decision_time;
+    settings["speed_factors"] = spec.speed_factors;
     document["runs"] = Json::array();
   } else {
     std::cout << "# nhb2 run: optimizer " << name << ", budget " << format_double(budget) << " s, "

@@ -275,8 +275,9 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
   check_data(document["data"], benchmark);
 
   const Json& settings = document["settings"];
-  check_keys(settings, {"optimizer", "origin", "params", "budget_seconds", "runs", "seed",
-                        "seed_policy", "workers", "budget_kind", "fidelity_cost", "decision_time"});
+  check_keys(settings,
+             {"optimizer", "origin", "params", "budget_seconds", "runs", "seed", "seed_policy",
+              "workers", "budget_kind", "fidelity_cost", "decision_time", "speed_factors"});
   CHECK(settings["optimizer"] == "regularized_evolution");
   CHECK(settings["params"]["population_size"] == 20);
   check_exact(settings["budget_seconds"], 20000.0);
@@ -286,6 +287,8 @@ TEST_CASE("nhb2 run --json reports every run and the summary exactly", "[cli][js
   CHECK(settings["workers"] == 1);
   CHECK(settings["budget_kind"] == "total_cost");
   CHECK(settings["fidelity_cost"] == "restart");
+  CHECK(settings["speed_factors"].is_array());
+  CHECK(settings["speed_factors"].empty());
   check_exact(settings["decision_time"], 0.0);
 
   const nhb2::Registry& registry = nhb2::builtin_optimizers();

@@ -508,6 +508,12 @@ TEST_CASE("nhb2 run refuses bad simulation options naming the option", "[cli][wo
       {"--budget-kind time", {"--budget-kind 'time'", "total_cost, wallclock"}},
       {"--fidelity-cost free", {"--fidelity-cost 'free'", "restart, resume"}},
       {"--decision-time=-1", {"--decision-time -1"}},
+      {"--workers 2 --speed-factors 1", {"--speed-factors '1' has 1 value", "one per worker"}},
+      {"--workers 2 --speed-factors 1,0", {"'0' is not allowed", "2 numbers > 0"}},
+      {"--workers 2 --speed-factors 1,x", {"'x' is not allowed"}},
+      {"--workers 2 --speed-factors 1,,2", {"'' is not allowed"}},
+      {"--workers 2 --speed-factors=1,-3", {"'-3' is not allowed"}},
+      {"--speed-factors inf", {"'inf' is not allowed"}},
   };
   for (const auto& [args, expected] : cases) {
     INFO(args);
@@ -529,6 +535,28 @@ TEST_CASE("nhb2 run with workers reports its settings and simulated wall clock",
   CHECK_THAT(r.out, Contains("\"budget_kind\": \"wallclock\""));
   CHECK_THAT(r.out, Contains("\"fidelity_cost\": \"resume\""));
   CHECK_THAT(r.out, Contains("\"wallclock\": "));
+}
+
+TEST_CASE("nhb2 run --speed-factors slows the workers it names", "[cli][workers]") {
+  const std::string common =
+      "run --runs 1 --seed 4 --budget 4000 --workers 2 --optimizer random_search --json";
+  const auto plain = run_cli(common);
+  const auto ones = run_cli(common + " --speed-factors 1,1");
+  const auto slow = run_cli(common + " --speed-factors 1,4");
+  INFO(slow.err);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(ones.exit_code == 0);
+  REQUIRE(slow.exit_code == 0);
+  CHECK_THAT(slow.out, Contains("\"speed_factors\": [\n      1.0,\n      4.0\n    ]"));
+  // Factors of one are the default; a slow second worker completes fewer trials in the same
+  // simulated wall-clock budget.
+  const auto trials = [](const std::string& out) {
+    const std::size_t at = out.find("\"trials\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stoi(out.substr(at + 10));
+  };
+  CHECK(trials(ones.out) == trials(plain.out));
+  CHECK(trials(slow.out) < trials(plain.out));
 }
 
 TEST_CASE("an optimizer entry can run on its own number of workers", "[sweep][workers]") {

@@ -71,7 +71,7 @@ int print_comparison(const Benchmark& benchmark, const po::variables_map& vm,
   }
   if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
     throw InvalidArgument("--budget " + format_double(budget) + " must be in (0, " +
-                          format_double(kMaxBudgetSeconds) + "]");
+                          format_readable(kMaxBudgetSeconds) + "]");
   }
   RunSpec base;
   base.budget_seconds = budget;

@@ -91,7 +91,7 @@ int run_run(const std::vector<std::string>& args) {
   if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
     throw InvalidArgument("--budget " + format_double(budget) +
                           " must be a positive number of seconds, at most " +
-                          format_double(kMaxBudgetSeconds));
+                          format_readable(kMaxBudgetSeconds));
   }
   const int runs = vm["runs"].as<int>();
   if (runs <= 0 || runs > kMaxRuns) {
@@ -130,7 +130,7 @@ int run_run(const std::vector<std::string>& args) {
   if (!(spec.decision_time >= 0.0) || spec.decision_time > kMaxBudgetSeconds) {
     throw InvalidArgument("--decision-time " + format_double(spec.decision_time) +
                           " must be a number of seconds in [0, " +
-                          format_double(kMaxBudgetSeconds) + "]");
+                          format_readable(kMaxBudgetSeconds) + "]");
   }
   if (vm.count("speed-factors")) {
     spec.speed_factors = parse_speed_factors(vm["speed-factors"].as<std::string>(), spec.workers);

@@ -44,3 +44,21 @@ TEST_CASE("to_hex writes 16 lowercase zero-padded hex digits", "[format]") {
   CHECK(nhb2::to_hex(0xABCDEFu) == "0000000000abcdef");
   CHECK(nhb2::to_hex(~std::uint64_t{0}) == "ffffffffffffffff");
 }
+
+TEST_CASE("format_readable writes message numbers without an exponent where a person would",
+          "[format]") {
+  CHECK(nhb2::format_readable(1e8) == "100000000");
+  CHECK(nhb2::format_readable(20000.0) == "20000");
+  CHECK(nhb2::format_readable(0.0) == "0");
+  CHECK(nhb2::format_readable(2.5) == "2.5");
+  CHECK(nhb2::format_readable(0.001) == "0.001");
+  CHECK(nhb2::format_readable(-1e6) == "-1000000");
+  CHECK(nhb2::format_readable(1.0 / 3.0) == "0.3333333333333333");
+  // Outside the plain range it is format_double.
+  CHECK(nhb2::format_readable(1e-7) == "1e-07");
+  CHECK(nhb2::format_readable(1e20) == "1e+20");
+  CHECK(nhb2::format_readable(std::numeric_limits<double>::quiet_NaN()) == "nan");
+  for (const double value : {0.1, 123456.789, 99999999999999.9, 1e-4}) {
+    CHECK(std::strtod(nhb2::format_readable(value).c_str(), nullptr) == value);
+  }
+}

@@ -32,6 +32,17 @@ std::string format_fixed(double value, int decimals) {
   return buffer;
 }
 
+std::string format_readable(double value) {
+  const double magnitude = std::fabs(value);
+  if (!std::isfinite(value) || (value != 0.0 && (magnitude < 1e-4 || magnitude >= 1e15))) {
+    return format_double(value);
+  }
+  char buffer[64];  // |v| < 1e15 has at most 15 digits before the point, 17 significant in all
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  return std::string(buffer, result.ptr);
+}
+
 std::string to_hex(std::uint64_t value) {
   static const char kDigits[] = "0123456789abcdef";
   std::string text(16, '0');

@@ -97,8 +97,8 @@ std::string ParamSpec::allowed() const {
              std::to_string(static_cast<long long>(min_value)) + ", " +
              std::to_string(static_cast<long long>(max_value)) + "]";
     case ParamType::real:
-      return std::string(type_name()) + " in [" + format_double(min_value) + ", " +
-             format_double(max_value) + "]";
+      return std::string(type_name()) + " in [" + format_readable(min_value) + ", " +
+             format_readable(max_value) + "]";
     case ParamType::boolean:
       return "true or false";
     case ParamType::choice:

@@ -70,7 +70,7 @@ void check_run_spec(const RunSpec& spec) {
   if (!(spec.decision_time >= 0.0) || spec.decision_time > kMaxBudgetSeconds) {
     throw InvalidArgument("decision_time " + format_double(spec.decision_time) +
                           " must be a number of seconds in [0, " +
-                          format_double(kMaxBudgetSeconds) + "]");
+                          format_readable(kMaxBudgetSeconds) + "]");
   }
 }
 

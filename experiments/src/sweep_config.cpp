@@ -183,7 +183,7 @@ void parse_simulation(const Reader& reader, const YAML::Node& root, SweepConfig&
     if (!(config.decision_time >= 0.0) || config.decision_time > kMaxBudgetSeconds) {
       reader.fail(n, "decision_time",
                   "must be a number of simulated seconds in [0, " +
-                      format_double(kMaxBudgetSeconds) + "], got " + n.Scalar());
+                      format_readable(kMaxBudgetSeconds) + "], got " + n.Scalar());
     }
   }
   if (const YAML::Node n = root["curve_axis"]) {
@@ -401,7 +401,7 @@ SweepConfig parse_root(const Reader& reader, const YAML::Node& root, const Regis
     if (!(config.budget_seconds > 0.0) || config.budget_seconds > kMaxBudgetSeconds) {
       reader.fail(n, "budget",
                   "must be a positive number of simulated seconds, at most " +
-                      format_double(kMaxBudgetSeconds) + ", got " + n.Scalar());
+                      format_readable(kMaxBudgetSeconds) + ", got " + n.Scalar());
     }
   }
   if (const YAML::Node n = root["runs"]) {

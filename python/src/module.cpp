@@ -308,7 +308,7 @@ void check_budget(double budget) {
   if (!(budget > 0.0) || budget > kMaxBudgetSeconds) {
     throw InvalidArgument("budget " + format_double(budget) +
                           " must be a positive number of seconds, at most " +
-                          format_double(kMaxBudgetSeconds));
+                          format_readable(kMaxBudgetSeconds));
   }
 }
 

@@ -172,4 +172,4 @@ def test_python_m_nhb2_run_prints_the_runs_nhb2_run_returns(tmp_path):
     done = python_module_nhb2("run", "--budget", "nan", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == \
-        "nhb2: error: budget nan must be a positive number of seconds, at most 1e+08"
+        "nhb2: error: budget nan must be a positive number of seconds, at most 100000000"

@@ -80,18 +80,19 @@ int run_report(const std::vector<std::string>& args) {
   }
   // Everything is read and checked before anything is written.
   const std::optional<MoInputs> mo = multi_objective_inputs(dir, data);
+  // The multi-objective files first: report.html shows them.
+  std::string mo_warning;
+  if (mo) {
+    mo_warning = write_mo_report(dir, data, mo->benchmark, *mo->config.objectives,
+                                 mo->config.seed_policy, report_options.plots);
+  }
   write_analysis_report(dir, data, nullptr);
   const ReportOutcome outcome = write_report(dir, data, report_options);
   if (!outcome.plot_warning.empty()) {
     std::fprintf(stderr, "nhb2: warning: %s\n", outcome.plot_warning.c_str());
   }
-  std::string mo_warning;
-  if (mo) {
-    mo_warning = write_mo_report(dir, data, mo->benchmark, *mo->config.objectives,
-                                 mo->config.seed_policy, report_options.plots);
-    if (!mo_warning.empty() && mo_warning != outcome.plot_warning) {
-      std::fprintf(stderr, "nhb2: warning: %s\n", mo_warning.c_str());
-    }
+  if (!mo_warning.empty() && mo_warning != outcome.plot_warning) {
+    std::fprintf(stderr, "nhb2: warning: %s\n", mo_warning.c_str());
   }
   std::cout << read_file(dir + "/summary.md");
   if (mo) std::cout << "\n" << read_file(dir + "/mo_summary.md");

@@ -135,6 +135,7 @@ const std::vector<std::pair<std::string, ParamAssignments>>& non_default_setting
       {"bohb", {{"eta", "2"}, {"min_budget", "2"}, {"random_fraction", "0.3"}}},
       {"bohb", {{"n_iterations", "3"}}},
       {"gp_bo", {{"n_initial", "3"}, {"kernel", "rbf"}, {"n_candidates", "50"}}},
+      {"parego", {{"n_initial", "3"}, {"lattice_steps", "2"}, {"n_candidates", "50"}}},
       {"rs_then_rea", {{"hpo_budget", "300"}, {"population_size", "4"}}},
       {"bohb_then_rea", {{"hpo_iterations", "1"}}},
   };
@@ -150,9 +151,9 @@ std::string label(const std::string& name, const ParamAssignments& params) {
 ConformanceReport check_builtin(const std::string& name, const ParamAssignments& params) {
   ConformanceOptions options;
   options.seed = 21;
-  // gp_bo's asks cost far more than the others'; 120 evaluations still exercise its model
-  // with every pending count.
-  options.evaluations = name == "gp_bo" ? 120 : 300;
+  // The GP optimizers' asks cost far more than the others' (parego refits per weight); 120 and
+  // 60 evaluations still exercise their models with every pending count.
+  options.evaluations = name == "gp_bo" ? 120 : name == "parego" ? 60 : 300;
   return check_conformance(
       label(name, params), [&] { return builtin_optimizers().create(name, params); },
       shared_benchmark(), options);

@@ -10,6 +10,7 @@
 #include <nhb2/algorithms/mo_random_search.hpp>
 #include <nhb2/algorithms/mo_regularized_evolution.hpp>
 #include <nhb2/algorithms/nsga2.hpp>
+#include <nhb2/algorithms/parego.hpp>
 #include <nhb2/algorithms/random_search.hpp>
 #include <nhb2/algorithms/regularized_evolution.hpp>
 #include <nhb2/algorithms/reinforce.hpp>
@@ -34,6 +35,7 @@ const Registry& builtin_optimizers() {
     r.add(MoRandomSearch::info());
     r.add(Nsga2::info());
     r.add(MoRegularizedEvolution::info());
+    r.add(Parego::info());
     return r;
   }();
   return registry;

@@ -1,4 +1,5 @@
 #include <nhb2/experiments/html_report.hpp>
+#include "mo_html.hpp"
 
 #include <nhb2/benchmark_api/benchmark.hpp>
 #include <nhb2/core/error.hpp>
@@ -574,7 +575,8 @@ void write_analysis_report(const std::string& dir, const SweepData& data,
   const std::string regret = regret_csv(data, analysis);
   const std::string regret_curves = regret_curves_csv(data, analysis);
   const std::string statistics = statistics_md(data, analysis);
-  const std::string html = report_html(data, analysis, resolved);
+  std::string html = report_html(data, analysis, resolved);
+  insert_mo_section(html, mo_html_section(dir));  // "" unless write_mo_report() ran first
   if (benchmark) write_file_atomic(space_path, space_text);
   write_file_atomic(dir + "/regret.csv", regret);
   write_file_atomic(dir + "/regret_curves.csv", regret_curves);

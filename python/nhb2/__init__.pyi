@@ -151,7 +151,8 @@ def python_seed(run_seed: int) -> int: ...
 def run(optimizer: Union[str, type, PythonOptimizer], budget: float = 20000.0, runs: int = 10,
         seed: int = 0, params: Optional[Mapping[str, Any]] = None,
         data: Union[None, str, os.PathLike] = None, seed_policy: str = "fixed", workers: int = 1,
-        benchmark: Optional[Benchmark] = None) -> List[Dict[str, Any]]: ...
+        benchmark: Optional[Benchmark] = None,
+        objectives: Union[None, str, Sequence[str]] = None) -> List[Dict[str, Any]]: ...
 
 class SweepResult:
     output: str

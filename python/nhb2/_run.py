@@ -55,7 +55,7 @@ def _python_name(optimizer):
 
 
 def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
-        seed_policy="fixed", workers=1, benchmark=None):
+        seed_policy="fixed", workers=1, benchmark=None, objectives=None):
     """Runs an optimizer ``runs`` times through nhb2's driver; returns one dict per run.
 
     ``optimizer``: a registry name (``nhb2.optimizers()``), ``"python:MODULE:CLASS"``, a Python
@@ -65,6 +65,10 @@ def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
     ``nhb2 run`` does, so results are paired with built-ins. Each dict has the keys of
     ``nhb2 run --json``'s runs: run, run_seed, best_key, best_valid_acc, trials, total_cost,
     wallclock, test_acc_12, test_acc_200, stop_reason.
+
+    ``objectives``: for the multi-objective optimizers, as ``nhb2 run --objectives``: a pair
+    such as ``["valid_acc", "params"]`` (or the text ``"valid_acc,params"``), valid_acc and one
+    of cost, params, flops; ``None`` is valid_acc against cost (docs/multi_objective.md).
     """
     if benchmark is None:
         benchmark = _core.Benchmark(data)
@@ -72,6 +76,15 @@ def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
         raise TypeError("give either data or benchmark, not both")
     if isinstance(budget, bool) or not isinstance(budget, (int, float)):
         raise TypeError(f"budget must be a number of seconds, got {budget!r}")
+    if objectives is None:
+        objectives_text = ""
+    elif isinstance(objectives, str):
+        objectives_text = objectives
+    elif isinstance(objectives, (list, tuple)) and all(isinstance(o, str) for o in objectives):
+        objectives_text = ",".join(objectives)
+    else:
+        raise TypeError(f"objectives must be a list of objective names such as "
+                        f"['valid_acc', 'params'], got {objectives!r}")
     python = {}
     if isinstance(optimizer, str) and not optimizer.startswith(_PREFIX):
         name = optimizer
@@ -86,7 +99,7 @@ def run(optimizer, budget=20000.0, runs=10, seed=0, params=None, data=None,
         else:
             python[name] = (lambda **_: target, None)
     return benchmark._run(name, python, params, float(budget), int(runs), int(seed),
-                          seed_policy, int(workers))
+                          seed_policy, int(workers), objectives_text)
 
 
 def _read_csv(path):

@@ -19,6 +19,7 @@
 #include <nhb2/core/file_io.hpp>
 #include <nhb2/core/format.hpp>
 #include <nhb2/core/model_size.hpp>
+#include <nhb2/core/objectives.hpp>
 #include <nhb2/core/plugin.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/core/search_space.hpp>
@@ -330,7 +331,7 @@ Registry registry_with(const py::dict& python_optimizers) {
 
 py::list run_runs(const PyBenchmark& self, const std::string& name, const py::dict& python,
                   const py::object& params, double budget, int runs, std::uint64_t seed,
-                  const std::string& seed_policy, int workers) {
+                  const std::string& seed_policy, int workers, const std::string& objectives) {
   check_budget(budget);
   if (runs <= 0 || runs > kMaxRuns) {
     throw InvalidArgument("runs " + std::to_string(runs) + " must be in [1, " +
@@ -354,6 +355,8 @@ py::list run_runs(const PyBenchmark& self, const std::string& name, const py::di
   spec.workers = workers;
   spec.budget_kind = default_budget_kind(workers);
   spec.seed_policy = parse_seed_policy(seed_policy);
+  // As `nhb2 run --objectives`: "" leaves the driver's default (valid_acc against cost).
+  if (!objectives.empty()) spec.objectives = parse_objective_pair(objectives, "objectives");
   py::list out;
   for (int run = 0; run < runs; ++run) {
     spec.run_seed = run_seed(seed, static_cast<std::uint64_t>(run));

@@ -182,3 +182,31 @@ def test_epochs_out_of_range_or_of_the_wrong_type_are_refused_with_the_value(ben
 
     with pytest.raises(nhb2.Error, match="must be an integer in 1..12, got 3.0"):
         nhb2.run(FloatEpochs, budget=100, runs=1, benchmark=bench)
+
+
+def test_run_with_objectives_returns_what_nhb2_run_objectives_returns(bench):
+    small = {"population_size": 4}
+    runs = nhb2.run("nsga2", budget=4000, runs=2, seed=3, params=small,
+                    objectives=["valid_acc", "params"], benchmark=bench)
+    expected = cli_json("run", "--optimizer", "nsga2", "--budget", "4000", "--runs", "2",
+                        "--seed", "3", "--param", "population_size=4",
+                        "--objectives", "valid_acc,params")["runs"]
+    assert runs == expected
+    assert nhb2.run("nsga2", budget=4000, runs=2, seed=3, params=small,
+                    objectives="params,valid_acc", benchmark=bench) == runs
+    # The default pair is valid_acc against cost; another pair changes what nsga2 selects.
+    by_cost = nhb2.run("nsga2", budget=4000, runs=2, seed=3, params=small, benchmark=bench)
+    assert by_cost == nhb2.run("nsga2", budget=4000, runs=2, seed=3, params=small,
+                               objectives=("valid_acc", "cost"), benchmark=bench)
+    assert by_cost != runs
+
+
+def test_run_refuses_bad_objectives_naming_them(bench):
+    with pytest.raises(nhb2.InvalidArgument, match="objective 'valid_acc' is given twice"):
+        nhb2.run("nsga2", budget=1000, runs=1, objectives=["valid_acc", "valid_acc"],
+                 benchmark=bench)
+    with pytest.raises(ValueError, match="objectives.*'latency'.*allowed"):
+        nhb2.run("nsga2", budget=1000, runs=1, objectives=["valid_acc", "latency"],
+                 benchmark=bench)
+    with pytest.raises(TypeError, match="objectives must be a list"):
+        nhb2.run("nsga2", budget=1000, runs=1, objectives=["valid_acc", 3], benchmark=bench)

@@ -15,7 +15,9 @@
 // the whole space), then regret.csv, regret_curves.csv, statistics.md and report.html, computed
 // completely in memory first and then written atomically. Without a benchmark it reads the
 // folder's space.csv when there is one (DataError naming file and line when it is malformed or
-// belongs to other data) and resolved.yaml for the provenance.
+// belongs to other data) and resolved.yaml for the provenance. When the folder holds the
+// multi-objective files (mo_report.hpp; written before this call), the page gains their section:
+// the hypervolume table, the final fronts against the exact front and hypervolume over cost.
 
 #include <nhb2/experiments/analysis.hpp>
 #include <nhb2/experiments/sweep_results.hpp>

@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -497,6 +498,48 @@ TEST_CASE("Container, stack and memo opcodes build the expected structure", "[pi
     REQUIRE(doc.size(t) == 8);
     for (std::size_t i = 0; i < 4; ++i) CHECK(doc.item(t, i) == doc.item(t, i + 4));
     CHECK(doc.item(t, 0) != doc.item(t, 1));
+  }
+}
+
+TEST_CASE("A large memo written in and out of order keeps every entry", "[pickle]") {
+  // Appends (as Python writes), overwrites, holes filled later and gaps, beyond the first few
+  // thousand slots; then every entry is fetched and compared with a plain map.
+  for (const int seed : {1, 2, 3}) {
+    std::mt19937 rng(static_cast<unsigned>(seed));
+    Pickle p;
+    p.proto(4).op(']');
+    std::map<std::uint64_t, std::int32_t> model;
+    std::uint64_t size = 0;                       // one past the highest index put
+    const int out_of_order = seed == 1 ? 0 : 10;  // seed 1: appends only
+    for (int step = 0; step < 20000; ++step) {
+      const auto value = static_cast<std::int32_t>(rng() % 1000000);
+      p.int4(value);
+      const int kind = static_cast<int>(rng() % 100);
+      std::uint64_t index;
+      if (kind < out_of_order) {
+        index = rng() % (size + 50);  // overwrite, fill a hole, or leave a gap
+        p.op('r').le(index, 4);
+      } else {
+        index = model.size();  // MEMOIZE: the number of entries
+        p.op(0x94);
+      }
+      model[index] = value;
+      size = std::max(size, index + 1);
+      p.op('0');
+    }
+    p.op('(');
+    for (const auto& [index, value] : model) p.op('j').le(index, 4);
+    p.op('e').stop();
+    const auto doc = p.parse();
+    INFO("seed " << seed);
+    REQUIRE(doc.size(doc.root()) == model.size());
+    std::size_t i = 0;
+    for (const auto& [index, value] : model) {
+      if (doc.as_int(doc.item(doc.root(), i)) != value) {
+        FAIL("memo " << index << ": " << doc.as_int(doc.item(doc.root(), i)) << " != " << value);
+      }
+      ++i;
+    }
   }
 }
 

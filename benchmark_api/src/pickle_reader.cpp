@@ -436,6 +436,37 @@ struct DType {
   }
 };
 
+// The node kind and payload of a numpy scalar of dtype d (not b1) from its d.size data bytes;
+// false for a uint64 beyond int64.
+bool scalar_value(const DType& d, const std::uint8_t* raw, std::uint8_t& kind,
+                  std::uint64_t& value) {
+  const std::uint64_t bits = d.big_endian ? load_be(raw, d.size) : load_le(raw, d.size);
+  kind = kRealKind;
+  value = bits;
+  switch (d.letter) {
+    case 'f':
+      if (d.size == 4) {
+        float f;
+        const auto b32 = static_cast<std::uint32_t>(bits);
+        std::memcpy(&f, &b32, sizeof f);
+        value = double_bits(static_cast<double>(f));
+      } else if (d.size == 2) {
+        value = double_bits(half_to_double(static_cast<std::uint16_t>(bits)));
+      }
+      return true;
+    case 'i': {
+      const unsigned shift = 64 - 8 * d.size;
+      // Sign-extend through the top bits.
+      kind = kIntKind;
+      value = static_cast<std::uint64_t>(static_cast<std::int64_t>(bits << shift) >> shift);
+      return true;
+    }
+    default:  // 'u'
+      kind = kIntKind;
+      return bits <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  }
+}
+
 bool parse_dtype_code(std::string_view code, DType& out) {
   if (!code.empty() && (code[0] == '<' || code[0] == '>' || code[0] == '=' || code[0] == '|')) {
     out.big_endian = code[0] == '>';
@@ -673,42 +704,181 @@ struct FileWindow {
   std::size_t capacity = 0;
 };
 
-// The memo table: index -> node, kNoMemo for a hole. Blocks never move (block k holds
-// 2^(k + kFirstBits) slots), so growing to the tens of millions of entries of a big numpy pickle
-// neither copies the table nor holds it twice; large blocks get huge pages.
-class Memo {
+// A growing array whose elements never move: block k holds 2^(k + kFirstBits) of them, so
+// growing to tens of millions of elements neither copies them nor holds them twice; large blocks
+// get huge pages.
+template <typename T>
+class BlockArray {
  public:
-  Memo() = default;
-  Memo(const Memo&) = delete;
-  Memo& operator=(const Memo&) = delete;
-  ~Memo() {
-    for (NodeId* block : blocks_) free_column_memory(block);
+  BlockArray() = default;
+  BlockArray(const BlockArray&) = delete;
+  BlockArray& operator=(const BlockArray&) = delete;
+  BlockArray(BlockArray&& other) noexcept
+      : blocks_(std::move(other.blocks_)), size_(other.size_), capacity_(other.capacity_) {
+    other.blocks_.clear();
+    other.size_ = other.capacity_ = 0;
+  }
+  BlockArray& operator=(BlockArray&& other) noexcept {
+    std::swap(blocks_, other.blocks_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~BlockArray() {
+    for (T* block : blocks_) free_column_memory(block);
   }
 
   std::uint64_t size() const { return size_; }
-  NodeId& operator[](std::uint64_t i) {
+  T& operator[](std::uint64_t i) {
     const std::uint64_t j = i + kFirst;
     const int k = 63 - __builtin_clzll(j) - kFirstBits;
     return blocks_[static_cast<std::size_t>(k)][j - (kFirst << k)];
   }
-  NodeId operator[](std::uint64_t i) const { return const_cast<Memo&>(*this)[i]; }
-  // Grows to n slots, the new ones holes.
-  void resize(std::uint64_t n) {
-    while (capacity_ < n) {
-      const std::uint64_t slots = kFirst << blocks_.size();
+  const T& operator[](std::uint64_t i) const { return const_cast<BlockArray&>(*this)[i]; }
+  T& back() { return (*this)[size_ - 1]; }
+  void push_back(const T& value) {
+    if (size_ == capacity_) {
+      const std::uint64_t n = kFirst << blocks_.size();
       blocks_.reserve(blocks_.size() + 1);
-      blocks_.push_back(static_cast<NodeId*>(allocate_column_memory(slots * sizeof(NodeId))));
-      capacity_ += slots;
+      blocks_.push_back(static_cast<T*>(allocate_column_memory(n * sizeof(T))));
+      capacity_ += n;
     }
-    for (; size_ < n; ++size_) (*this)[size_] = kNoMemo;
+    (*this)[size_++] = value;
   }
+  void pop_back() { --size_; }
 
  private:
   static constexpr int kFirstBits = 10;
   static constexpr std::uint64_t kFirst = std::uint64_t{1} << kFirstBits;
-  std::vector<NodeId*> blocks_;
+  std::vector<T*> blocks_;
   std::uint64_t size_ = 0;
   std::uint64_t capacity_ = 0;
+};
+
+// The memo table: index -> node, kNoMemo for a hole, kFoldedMemo for a folded scalar's
+// intermediate. A big numpy pickle memoizes 3-5 intermediates per number that are never fetched
+// again, so the table is compact while the pickle writes it in order as Python does: a kept/folded
+// bit pair per index and the kept nodes in index order, ~5 bytes per kept entry and 2 bits per
+// other. Writes out of order (only a hand-made pickle does them) switch it, once, to a plain
+// array of 4 bytes per index.
+class Memo {
+ public:
+  std::uint64_t size() const { return size_; }
+
+  NodeId get(std::uint64_t i) const {
+    if (i >= size_) return kNoMemo;
+    if (dense_) return values_[i];
+    if (i < kHead) return head_[i];
+    const Word& w = words_[(i - kHead) >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    if (w.kept & bit) return values_[w.rank + popcount(w.kept & (bit - 1))];
+    return (w.folded & bit) ? kFoldedMemo : kNoMemo;
+  }
+
+  // Appends n kFoldedMemo slots.
+  void append_folded(std::uint64_t n) {
+    if (dense_) {
+      for (; n > 0; --n, ++size_) values_.push_back(kFoldedMemo);
+      return;
+    }
+    for (; n > 0; --n, ++size_) {
+      if (size_ < kHead) {
+        head_[size_] = kFoldedMemo;
+        continue;
+      }
+      if ((size_ & 63) == 0) words_.push_back(Word{0, 0, values_.size()});
+      words_.back().folded |= std::uint64_t{1} << (size_ & 63);
+    }
+  }
+
+  // v: a node or kFoldedMemo. Slots between the old size and i become holes.
+  void set(std::uint64_t i, NodeId v) {
+    if (dense_) {
+      while (size_ <= i) {
+        values_.push_back(kNoMemo);
+        ++size_;
+      }
+      values_[i] = v;
+      return;
+    }
+    if (i < kHead) {
+      while (size_ <= i) head_[size_++] = kNoMemo;
+      head_[i] = v;
+      return;
+    }
+    if (i == size_ && v != kFoldedMemo) {  // the common case: Python appends
+      if ((i & 63) == 0) words_.push_back(Word{0, 0, values_.size()});
+      words_.back().kept |= std::uint64_t{1} << (i & 63);
+      values_.push_back(v);
+      ++size_;
+      return;
+    }
+    while (size_ < kHead) head_[size_++] = kNoMemo;
+    if (i >= size_) {
+      while (words_.size() <= ((i - kHead) >> 6)) words_.push_back(Word{0, 0, values_.size()});
+      size_ = i + 1;
+    }
+    Word& w = words_[(i - kHead) >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    const std::uint64_t later =
+        words_.size() - 1 - ((i - kHead) >> 6);  // words whose rank counts slot i
+    const std::uint64_t pos = w.rank + popcount(w.kept & (bit - 1));
+    if (w.kept & bit) {
+      if (v != kFoldedMemo) {
+        values_[pos] = v;
+        return;
+      }
+      if (pos + 1 != values_.size() || later > kMaxLater) return to_dense(i, v);
+      values_.pop_back();
+      w.kept &= ~bit;
+      w.folded |= bit;
+      for (std::uint64_t k = 1; k <= later; ++k) --words_[((i - kHead) >> 6) + k].rank;
+      return;
+    }
+    if (v == kFoldedMemo) {
+      w.folded |= bit;
+      return;
+    }
+    if (pos != values_.size() || later > kMaxLater) return to_dense(i, v);
+    values_.push_back(v);
+    w.kept |= bit;
+    w.folded &= ~bit;
+    for (std::uint64_t k = 1; k <= later; ++k) ++words_[((i - kHead) >> 6) + k].rank;
+  }
+
+ private:
+  struct Word {
+    std::uint64_t kept;
+    std::uint64_t folded;
+    std::uint64_t rank;  // kept slots before this word
+  };
+  static constexpr std::uint64_t kMaxLater = 2;
+
+  // Inline: without -mpopcnt, __builtin_popcountll is a library call, which showed in profiles.
+  static std::uint64_t popcount(std::uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (x * 0x0101010101010101u) >> 56;
+  }
+
+  void to_dense(std::uint64_t i, NodeId v) {
+    BlockArray<NodeId> dense;
+    for (std::uint64_t k = 0; k < size_; ++k) dense.push_back(get(k));
+    values_ = std::move(dense);
+    words_ = BlockArray<Word>();
+    dense_ = true;
+    set(i, v);
+  }
+
+  // The first kHead slots (where Python memoizes the numpy callables and dtypes, fetched for
+  // every scalar) are a plain array; words_ describe the slots from kHead on.
+  static constexpr std::uint64_t kHead = 4096;
+  NodeId head_[kHead];
+  bool dense_ = false;
+  BlockArray<Word> words_;     // compact only
+  BlockArray<NodeId> values_;  // compact: the kept nodes in index order; dense: every slot
+  std::uint64_t size_ = 0;
 };
 
 class Parser {
@@ -801,10 +971,16 @@ class Parser {
   NodeId memo_get(std::uint64_t index) const;
   // Pushes a node; pushing the numpy scalar callable starts a possible fold (see make_scalar).
   void push(NodeId id) {
-    if (kinds_[id] == kGlobalScalar) mark_scalar_callable();
+    if (kinds_[id] == kGlobalScalar) {
+      mark_scalar_callable();
+      stack_.push_back(id);
+      scalar_shortcut();
+      return;
+    }
     stack_.push_back(id);
   }
   void mark_scalar_callable();
+  void scalar_shortcut();
   bool foldable(NodeId args, NodeId data) const;
   void fold_scalar_arguments();
 
@@ -1122,17 +1298,12 @@ NodeId Parser::decode_raw_unicode_escape(std::string_view text) {
 void Parser::memo_put(std::uint64_t index) {
   need(1);
   const NodeId v = stack_.back();
-  if (index >= memo_.size()) {
-    // Python numbers memo entries 0, 1, 2, ...; a bounded gap keeps the table linear in the
-    // input.
-    if (index > 2 * memo_count_ + kMaxMemoGap) {
-      fail("memo index " + std::to_string(index) + " is too far out of sequence");
-    }
-    memo_.resize(index + 1);
+  // Python numbers memo entries 0, 1, 2, ...; a bounded gap keeps the table linear in the input.
+  if (index >= memo_.size() && index > 2 * memo_count_ + kMaxMemoGap) {
+    fail("memo index " + std::to_string(index) + " is too far out of sequence");
   }
-  NodeId& slot = memo_[index];
-  if (slot == kNoMemo) ++memo_count_;
-  slot = v;
+  if (memo_.get(index) == kNoMemo) ++memo_count_;
+  memo_.set(index, v);
   if (mark_.valid) {
     if (mark_.puts == ScalarMark::kMaxPuts) {
       mark_.valid = false;
@@ -1143,7 +1314,7 @@ void Parser::memo_put(std::uint64_t index) {
 }
 
 NodeId Parser::memo_get(std::uint64_t index) const {
-  const NodeId v = index < memo_.size() ? memo_[index] : kNoMemo;
+  const NodeId v = memo_.get(index);
   if (v == kNoMemo) fail("memo get of id " + std::to_string(index) + " that was never put");
   if (v == kFoldedMemo) {
     fail("memo get of id " + std::to_string(index) +
@@ -1151,6 +1322,105 @@ NodeId Parser::memo_get(std::uint64_t index) const {
          "number is; Python never refers to them again)");
   }
   return v;
+}
+
+// Right after the numpy scalar callable was pushed: when the next opcodes are the rest of a
+// scalar exactly as Python writes it, with data of 2 or more bytes, they are done here in one
+// step, with the result the opcode-by-opcode path gives (the number replaces the callable; the
+// memo slots of the intermediates are kFoldedMemo):
+//   protocol 3-5: GET dtype, SHORT_BINBYTES data, PUT, TUPLE2, PUT, REDUCE
+//   protocol <= 2: GET dtype, GET _codecs.encode, BINUNICODE text, PUT, GET 'latin1', TUPLE2, PUT,
+//                  REDUCE, PUT, TUPLE2, PUT, REDUCE
+// where PUT is BINPUT, LONG_BINPUT or MEMOIZE appending to a memo without holes. Anything else
+// (including input not yet in the window) is left to the opcode-by-opcode path, which also makes
+// every error message.
+void Parser::scalar_shortcut() {
+  const std::uint8_t* p = data_ + pos_;
+  const std::uint8_t* const end = data_ + end_;
+  const auto get = [&](NodeId& out) {
+    std::uint64_t index;
+    if (end - p >= 2 && p[0] == kBinGet) {
+      index = p[1];
+      p += 2;
+    } else if (end - p >= 5 && p[0] == kLongBinGet) {
+      index = load_le(p + 1, 4);
+      p += 5;
+    } else {
+      return false;
+    }
+    out = memo_.get(index);
+    return out < kFoldedMemo;
+  };
+  std::uint64_t next_slot = memo_.size();  // memo appends: the slots of PUTs in order
+  const auto put = [&]() {
+    if (end - p >= 1 && p[0] == kMemoize) {
+      p += 1;
+    } else if (end - p >= 2 && p[0] == kBinPut && p[1] == next_slot) {
+      p += 2;
+    } else if (end - p >= 5 && p[0] == kLongBinPut && load_le(p + 1, 4) == next_slot) {
+      p += 5;
+    } else {
+      return false;
+    }
+    ++next_slot;
+    return true;
+  };
+  const auto op = [&](std::uint8_t code) {
+    if (p == end || *p != code) return false;
+    ++p;
+    return true;
+  };
+  if (memo_count_ != memo_.size()) return;  // holes: PUTs may not append
+  NodeId dtype_node;
+  if (!get(dtype_node) || kinds_[dtype_node] != kDtype) return;
+  const DType d = DType::unpack(payload_[dtype_node]);
+  if (d.size < 2) return;
+  std::uint8_t raw[8];
+  if (p != end && *p == kShortBinBytes) {
+    if (end - p < 2 + d.size || p[1] != d.size) return;
+    std::memcpy(raw, p + 2, d.size);
+    p += 2 + d.size;
+    if (!put() || !op(kTuple2) || !put() || !op(kReduce)) return;
+  } else {
+    NodeId encode_node, latin1_node;
+    if (!get(encode_node) || kinds_[encode_node] != kGlobalEncode) return;
+    if (end - p < 5 || p[0] != kBinUnicode) return;
+    const std::uint64_t n = load_le(p + 1, 4);
+    if (n > 2 * std::uint64_t{d.size} || static_cast<std::uint64_t>(end - p - 5) < n) return;
+    // Latin-1 text as UTF-8: ASCII, or 0xc2/0xc3 and a continuation byte.
+    const std::uint8_t* t = p + 5;
+    const std::uint8_t* const t_end = t + n;
+    std::size_t size = 0;
+    while (t < t_end && size < d.size) {
+      if (t[0] < 0x80) {
+        raw[size++] = t[0];
+        t += 1;
+      } else if ((t[0] == 0xc2 || t[0] == 0xc3) && t_end - t >= 2 && (t[1] & 0xc0) == 0x80) {
+        raw[size++] = static_cast<std::uint8_t>(((t[0] & 0x1f) << 6) | (t[1] & 0x3f));
+        t += 2;
+      } else {
+        return;
+      }
+    }
+    if (t != t_end || size != d.size) return;
+    p = t_end;
+    if (!put() || !get(latin1_node) || kinds_[latin1_node] != kStringKind) return;
+    const std::string_view encoding = chars_of(latin1_node);
+    if (encoding != "latin1" && encoding != "latin-1") return;
+    if (!op(kTuple2) || !put() || !op(kReduce) || !put() || !op(kTuple2) || !put() ||
+        !op(kReduce)) {
+      return;
+    }
+  }
+  std::uint8_t kind;
+  std::uint64_t value;
+  if (!scalar_value(d, raw, kind, value)) return;
+  // Matched: the memo slots of the intermediates, then the number in place of the callable.
+  memo_.append_folded(next_slot - memo_count_);
+  memo_count_ = next_slot;
+  mark_.valid = false;
+  pos_ = static_cast<std::size_t>(p - data_);
+  stack_.back() = add_node(kind, value);
 }
 
 void Parser::mark_scalar_callable() {
@@ -1185,9 +1455,10 @@ bool Parser::foldable(NodeId args, NodeId data) const {
 // Drops the nodes made since the mark (see foldable) and marks the memo slots that referred to
 // them.
 void Parser::fold_scalar_arguments() {
-  for (std::size_t i = 0; i < mark_.puts; ++i) {
-    NodeId& slot = memo_[mark_.put_index[i]];
-    if (slot >= mark_.nodes && slot < kFoldedMemo) slot = kFoldedMemo;
+  // Latest first: in a compact memo these are its last kept entries.
+  for (std::size_t i = mark_.puts; i-- > 0;) {
+    const NodeId v = memo_.get(mark_.put_index[i]);
+    if (v >= mark_.nodes && v < kFoldedMemo) memo_.set(mark_.put_index[i], kFoldedMemo);
   }
   kinds_.resize(mark_.nodes);
   payload_.resize(mark_.nodes);
@@ -1265,36 +1536,10 @@ NodeId Parser::make_scalar(NodeId args) {
          std::to_string(raw.size()) + " data bytes");
   }
   const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
-  const std::uint64_t bits = d.big_endian ? load_be(p, d.size) : load_le(p, d.size);
-  std::uint8_t kind = kRealKind;
-  std::uint64_t value = bits;
-  switch (d.letter) {
-    case 'f':
-      if (d.size == 4) {
-        float f;
-        const auto b32 = static_cast<std::uint32_t>(bits);
-        std::memcpy(&f, &b32, sizeof f);
-        value = double_bits(static_cast<double>(f));
-      } else if (d.size == 2) {
-        value = double_bits(half_to_double(static_cast<std::uint16_t>(bits)));
-      }
-      break;
-    case 'i': {
-      const unsigned shift = 64 - 8 * d.size;
-      // Sign-extend through the top bits.
-      kind = kIntKind;
-      value = static_cast<std::uint64_t>(static_cast<std::int64_t>(bits << shift) >> shift);
-      break;
-    }
-    case 'u':
-      if (bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        fail("numpy uint64 scalar does not fit in int64");
-      }
-      kind = kIntKind;
-      break;
-    default:
-      return bits != 0 ? kTrueNode : kFalseNode;  // b1: one byte, never folded
-  }
+  if (d.letter == 'b') return p[0] != 0 ? kTrueNode : kFalseNode;  // one byte, never folded
+  std::uint8_t kind;
+  std::uint64_t value;
+  if (!scalar_value(d, p, kind, value)) fail("numpy uint64 scalar does not fit in int64");
   if (foldable(args, data)) fold_scalar_arguments();
   return add_node(kind, value);
 }

@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -178,8 +179,11 @@ void write_bytes(const std::string& path, const std::string& bytes) {
   out << bytes;
 }
 
-// A copy of a fixture with one file changed by a Python snippet (`data` is the loaded pickle).
-std::string mutated(const std::string& base, const std::string& file, const std::string& code) {
+// A copy of a fixture with one file changed by a Python snippet (`data` is the loaded pickle;
+// with `numpy`, numpy is imported as np); "" when no interpreter can run it.
+std::string mutated(const std::string& base, const std::string& file, const std::string& code,
+                    bool numpy = false) {
+  if (python(numpy).empty()) return "";
   static int counter = 0;
   const std::string dir = fixture_root().file("bad" + std::to_string(counter++));
   fs::create_directories(dir);
@@ -187,11 +191,11 @@ std::string mutated(const std::string& base, const std::string& file, const std:
     fs::copy_file(base + "/" + name, dir + "/" + name);
   }
   const std::string script = dir + "/mutate.py";
-  write_bytes(script,
-              "import pickle, sys\npath = sys.argv[1]\ndata = pickle.load(open(path, "
-              "'rb'))\n" +
-                  code + "\npickle.dump(data, open(path, 'wb'), protocol=4)\n");
-  const std::string command = python(false) + " '" + script + "' '" + dir + "/" + file + "'";
+  write_bytes(script, std::string(numpy ? "import numpy as np\n" : "") +
+                          "import pickle, sys\npath = sys.argv[1]\ndata = pickle.load(open(path, "
+                          "'rb'))\n" +
+                          code + "\npickle.dump(data, open(path, 'wb'), protocol=4)\n");
+  const std::string command = python(numpy) + " '" + script + "' '" + dir + "/" + file + "'";
   REQUIRE(std::system(command.c_str()) == 0);
   fs::remove(script);
   return dir;
@@ -281,9 +285,11 @@ TEST_CASE("nhb2 import writes a .nhb2 file that nhb2 query answers from exactly"
     INFO(args << "\n" << result.out << result.err);
     REQUIRE(result.exit_code == 0);
     CHECK(result.out.find("source:         official") != std::string::npos);
-    CHECK(result.out.find("accuracy:       " + nhb2::format_double(q.accuracy)) != std::string::npos);
+    CHECK(result.out.find("accuracy:       " + nhb2::format_double(q.accuracy)) !=
+          std::string::npos);
     if (q.has_cost) {
-      CHECK(result.out.find("cost:           " + nhb2::format_double(q.cost) + "\n") != std::string::npos);
+      CHECK(result.out.find("cost:           " + nhb2::format_double(q.cost) + "\n") !=
+            std::string::npos);
     }
     ++checked;
   }
@@ -319,6 +325,29 @@ TEST_CASE("numpy scalars in values and keys import like Python numbers", "[impor
     Table table = import_official(dir);
     check_hashes(table, expected);
     check_answers(Benchmark(std::move(table)), expected);
+  }
+}
+
+TEST_CASE("numpy-scalar pickles import to the same table as plain-number pickles", "[import]") {
+  for (const char* variant : {"--classes 7 --protocol 2 --hash-type str",
+                              "--classes 7 --protocol 4 --hash-type bytes --key-order shuffled"}) {
+    INFO(variant);
+    const std::string plain = fixture(variant);
+    const std::string numpy = fixture(variant, true);
+    REQUIRE_FIXTURE(plain);
+    REQUIRE_FIXTURE(numpy);
+    const Table a = import_official(plain);
+    const Table b = import_official(numpy);
+    REQUIRE(a.columns().size() == b.columns().size());
+    for (std::size_t c = 0; c < a.columns().size(); ++c) {
+      INFO(a.columns()[c].name);
+      CHECK(a.columns()[c].name == b.columns()[c].name);
+      // Bit for bit: the numpy float64 bytes are the Python float's.
+      CHECK(std::memcmp(a.columns()[c].values.data(), b.columns()[c].values.data(),
+                        a.columns()[c].values.size() * sizeof(double)) == 0);
+    }
+    CHECK(a.class_of_cell() == b.class_of_cell());
+    CHECK(a.checksum() == b.checksum());
   }
 }
 
@@ -397,6 +426,30 @@ TEST_CASE("Bad official data is refused naming the file, column and key", "[impo
     check_refused(mutated(base, "bench12.pkl",
                           "k = list(data['lr'])[9]\ndata['train_acc_4'][k] = float('nan')"),
                   {"bench12.pkl: column 'train_acc_4': the value for key ('", "is nan"});
+  }
+  SECTION("a numpy bool where a number is required") {
+    const std::string dir =
+        mutated(base, "bench12.pkl",
+                "k = list(data['lr'])[3]\ndata['valid_acc_2'][k] = np.bool_(True)", true);
+    if (dir.empty()) return;
+    check_refused(dir, {"bench12.pkl: column 'valid_acc_2': the value for key ('",
+                        "is a boolean True; expected a number"});
+  }
+  SECTION("a numpy complex number") {
+    const std::string dir =
+        mutated(base, "bench12.pkl",
+                "k = list(data['lr'])[3]\ndata['valid_acc_2'][k] = np.complex128(1)", true);
+    if (dir.empty()) return;
+    check_refused(dir, {"bench12.pkl: unsupported numpy dtype 'c16'"});
+  }
+  SECTION("a numpy float32 lr off the float64 grid") {
+    const std::string dir = mutated(base, "bench12.pkl",
+                                    "k = list(data['lr'])[0]\n"
+                                    "for c in data.values():\n"
+                                    "    c[(k[0], np.float32(k[1]), k[2], k[3])] = c.pop(k)\n",
+                                    true);
+    if (dir.empty()) return;
+    check_refused(dir, {"bench12.pkl: column 'lr': key (", "is not on the grid"});
   }
   SECTION("a config missing from avg_acc") {
     check_refused(mutated(base, "avgaccs200.pkl", "del data['avg_acc'][list(data['avg_acc'])[0]]"),

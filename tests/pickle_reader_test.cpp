@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -85,16 +87,143 @@ Pickle& numpy_scalar_p2(Pickle& p, std::string_view code, char order, std::strin
   return p.op('C').le(data.size(), 1).raw(data).op(0x86).op('R');
 }
 
-std::string le_bytes(std::uint64_t v, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += static_cast<char>(v >> (8 * i));
-  return s;
-}
-
 template <typename T>
 std::string raw_of(T v) {
   std::string s(sizeof v, '\0');
   std::memcpy(s.data(), &v, sizeof v);
+  return s;
+}
+
+// Memo puts and gets as Python writes them: 1-byte indices below 256, 4-byte ones above.
+Pickle& put(Pickle& p, std::uint64_t index) {
+  return index < 256 ? p.op('q').le(index, 1) : p.op('r').le(index, 4);
+}
+Pickle& get(Pickle& p, std::uint64_t index) {
+  return index < 256 ? p.op('h').le(index, 1) : p.op('j').le(index, 4);
+}
+
+// The latin-1 text of raw bytes, as UTF-8 (what _codecs.encode(text, 'latin1') reverses).
+std::string latin1_text(std::string_view raw) {
+  std::string out;
+  for (const char c : raw) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) {
+      out += static_cast<char>(b);
+    } else {
+      out += static_cast<char>(0xc0 | (b >> 6));
+      out += static_cast<char>(0x80 | (b & 0x3f));
+    }
+  }
+  return out;
+}
+
+// A list of numpy float64 scalars (and int64 ones after them) exactly as Python 3 pickles it at
+// protocol 2 (GLOBAL, BINPUT, _codecs.encode for the bytes) or 4 (STACK_GLOBAL, MEMOIZE,
+// SHORT_BINBYTES), every scalar after the first re-using the memoized callables.
+Pickle python_numpy_list(int protocol, const std::vector<double>& reals,
+                         const std::vector<std::int64_t>& ints) {
+  Pickle p;
+  std::uint64_t next = 0;  // next memo index
+  const auto memo = [&]() -> std::uint64_t {
+    if (protocol >= 4) {
+      p.op(0x94);
+    } else {
+      put(p, next);
+    }
+    return next++;
+  };
+  const auto text = [&](std::string_view s) {
+    if (protocol >= 4) {
+      p.str(s);
+    } else {
+      p.binunicode(s);
+    }
+  };
+  p.proto(protocol).op(']');
+  memo();
+  p.op('(');
+  std::uint64_t scalar = 0, encode = 0, latin1 = 0;
+  std::uint64_t dtype[2] = {0, 0};
+  bool first = true;
+  const auto emit = [&](int type, const std::string& raw) {
+    if (first) {
+      if (protocol >= 4) {
+        text("numpy.core.multiarray");
+        memo();
+        text("scalar");
+        memo();
+        p.op(0x93);
+      } else {
+        p.global("numpy.core.multiarray", "scalar");
+      }
+      scalar = memo();
+    } else {
+      get(p, scalar);
+    }
+    if (dtype[type] == 0) {
+      if (protocol >= 4) {
+        text("numpy");
+        memo();
+        text("dtype");
+        memo();
+        p.op(0x93);
+      } else {
+        p.global("numpy", "dtype");
+      }
+      memo();
+      text(type == 0 ? "f8" : "i8");
+      memo();
+      p.op(0x89).op(0x88).op(0x87);
+      memo();
+      p.op('R');
+      dtype[type] = memo();
+      p.op('(').int1(3);
+      text("<");
+      memo();
+      p.op('N').op('N').op('N').int4(-1).int4(-1).int1(0).op('t');
+      memo();
+      p.op('b');
+    } else {
+      get(p, dtype[type]);
+    }
+    if (protocol >= 4) {
+      p.bytes(raw);
+      memo();
+    } else {
+      if (first) {
+        p.global("_codecs", "encode");
+        encode = memo();
+      } else {
+        get(p, encode);
+      }
+      text(latin1_text(raw));
+      memo();
+      if (first) {
+        text("latin1");
+        latin1 = memo();
+      } else {
+        get(p, latin1);
+      }
+      p.op(0x86);
+      memo();
+      p.op('R');
+      memo();
+    }
+    p.op(0x86);
+    memo();
+    p.op('R');
+    memo();
+    first = false;
+  };
+  for (const double d : reals) emit(0, raw_of(d));
+  for (const std::int64_t i : ints) emit(1, raw_of(i));
+  p.op('e').stop();
+  return p;
+}
+
+std::string le_bytes(std::uint64_t v, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += static_cast<char>(v >> (8 * i));
   return s;
 }
 
@@ -372,6 +501,48 @@ TEST_CASE("Container, stack and memo opcodes build the expected structure", "[pi
   }
 }
 
+TEST_CASE("A large memo written in and out of order keeps every entry", "[pickle]") {
+  // Appends (as Python writes), overwrites, holes filled later and gaps, beyond the first few
+  // thousand slots; then every entry is fetched and compared with a plain map.
+  for (const int seed : {1, 2, 3}) {
+    std::mt19937 rng(static_cast<unsigned>(seed));
+    Pickle p;
+    p.proto(4).op(']');
+    std::map<std::uint64_t, std::int32_t> model;
+    std::uint64_t size = 0;                       // one past the highest index put
+    const int out_of_order = seed == 1 ? 0 : 10;  // seed 1: appends only
+    for (int step = 0; step < 20000; ++step) {
+      const auto value = static_cast<std::int32_t>(rng() % 1000000);
+      p.int4(value);
+      const int kind = static_cast<int>(rng() % 100);
+      std::uint64_t index;
+      if (kind < out_of_order) {
+        index = rng() % (size + 50);  // overwrite, fill a hole, or leave a gap
+        p.op('r').le(index, 4);
+      } else {
+        index = model.size();  // MEMOIZE: the number of entries
+        p.op(0x94);
+      }
+      model[index] = value;
+      size = std::max(size, index + 1);
+      p.op('0');
+    }
+    p.op('(');
+    for (const auto& [index, value] : model) p.op('j').le(index, 4);
+    p.op('e').stop();
+    const auto doc = p.parse();
+    INFO("seed " << seed);
+    REQUIRE(doc.size(doc.root()) == model.size());
+    std::size_t i = 0;
+    for (const auto& [index, value] : model) {
+      if (doc.as_int(doc.item(doc.root(), i)) != value) {
+        FAIL("memo " << index << ": " << doc.as_int(doc.item(doc.root(), i)) << " != " << value);
+      }
+      ++i;
+    }
+  }
+}
+
 TEST_CASE("A memo reference resolves to the same node id, never a copy", "[pickle]") {
   // [t, t] where the second t is BINGET of the memoized first one.
   Pickle shared;
@@ -511,6 +682,126 @@ TEST_CASE("Numpy scalars decode through STACK_GLOBAL and MEMOIZE at protocol 4",
   CHECK(doc.as_real(doc.item(l, 1)) == 0.25);
   CHECK(doc.as_int(doc.item(l, 2)) == (std::int64_t{1} << 40));
   CHECK(doc.as_int(doc.item(l, 3)) == -77);
+}
+
+TEST_CASE("Numpy scalars as Python writes them leave one node per number", "[pickle]") {
+  std::vector<double> reals;
+  std::vector<std::int64_t> ints;
+  for (int i = 0; i < 3000; ++i) reals.push_back(i / 7.0 - 100.0);
+  reals.push_back(-0.0);
+  reals.push_back(std::numeric_limits<double>::quiet_NaN());
+  reals.push_back(std::numeric_limits<double>::denorm_min());
+  for (int i = 0; i < 1000; ++i) {
+    ints.push_back(static_cast<std::int64_t>(~std::uint64_t{0} << (i % 64)));
+  }
+  for (const int protocol : {2, 4}) {
+    INFO("protocol " << protocol);
+    const auto doc = python_numpy_list(protocol, reals, ints).parse();
+    const NodeId l = doc.root();
+    REQUIRE(doc.size(l) == reals.size() + ints.size());
+    for (std::size_t i = 0; i < reals.size(); ++i) {
+      const double d = doc.as_real(doc.item(l, i));
+      CHECK(std::memcmp(&d, &reals[i], sizeof d) == 0);  // bit for bit, NaN and -0.0 included
+    }
+    for (std::size_t i = 0; i < ints.size(); ++i) {
+      CHECK(doc.as_int(doc.item(l, reals.size() + i)) == ints[i]);
+    }
+    // Without folding: 3 (protocol 4) or 5 (protocol 2) nodes per number.
+    CHECK(doc.node_count() < reals.size() + ints.size() + 40);
+  }
+}
+
+TEST_CASE("A memo reference to a folded scalar's arguments is refused", "[pickle]") {
+  // Python never refers to them again; a pickle that does is not one Python wrote.
+  Pickle p4 = python_numpy_list(4, {0.5, 0.25}, {});
+  std::vector<std::uint8_t> bytes = p4.data();
+  bytes.resize(bytes.size() - 2);  // drop APPENDS and STOP
+  // Memo 15 holds the second scalar's bytes, 16 its argument tuple, 17 the number; the first
+  // scalar (memo 12 its bytes, 14 the number) made its dtype after the callable: kept.
+  for (const auto& [index, ok] : std::vector<std::pair<int, bool>>{
+           {15, false}, {16, false}, {17, true}, {12, true}, {14, true}}) {
+    std::vector<std::uint8_t> v = bytes;
+    for (const int b : std::initializer_list<int>{'h', index, 'e', '.'}) {
+      v.push_back(static_cast<std::uint8_t>(b));
+    }
+    INFO("memo " << index);
+    if (ok) {
+      const auto doc = parse_vec(v);
+      CHECK(doc.size(doc.root()) == 3);
+    } else {
+      CHECK_THROWS_WITH(parse_vec(v),
+                        Catch::Contains("memo get of id " + std::to_string(index) +
+                                        ", the argument tuple or data bytes of a numpy scalar") &&
+                            Catch::Contains("not kept"));
+    }
+  }
+  // Protocol 2: the text and the pair _codecs.encode turned into the bytes are not kept either.
+  Pickle p2 = python_numpy_list(2, {0.5, 0.25}, {});
+  std::vector<std::uint8_t> b2 = p2.data();
+  b2.resize(b2.size() - 2);
+  // Second scalar: 15 text, 16 pair, 17 bytes, 18 argument tuple, 19 the number.
+  for (const int index : {15, 16, 17, 18}) {
+    std::vector<std::uint8_t> v = b2;
+    for (const int b : std::initializer_list<int>{'h', index, 'e', '.'}) {
+      v.push_back(static_cast<std::uint8_t>(b));
+    }
+    CHECK_THROWS_WITH(parse_vec(v), Catch::Contains("not kept"));
+  }
+  std::vector<std::uint8_t> v = b2;
+  for (const int b : std::initializer_list<int>{'h', 19, 'e', '.'}) {
+    v.push_back(static_cast<std::uint8_t>(b));
+  }
+  const auto doc = parse_vec(v);
+  CHECK(doc.as_real(doc.item(doc.root(), 2)) == 0.25);
+}
+
+TEST_CASE("Scalar arguments that something else refers to are kept", "[pickle]") {
+  SECTION("1-byte data, which CPython shares, referred to again") {
+    Pickle p;
+    p.proto(4).op(']').op(0x94).op('(');                                       // memo 0
+    p.str("numpy.core.multiarray").str("scalar").op(0x93).op(0x94);            // memo 1
+    p.str("numpy").str("dtype").op(0x93).str("i1").op(0x85).op('R').op(0x94);  // memo 2
+    p.op('0').op('0');
+    for (int i = 0; i < 2; ++i) {
+      p.op('h').le(1, 1).op('h').le(2, 1);
+      if (i == 0) {
+        p.bytes("").op(0x94);  // memo 3
+      } else {
+        p.op('h').le(3, 1);
+      }
+      p.op(0x86).op('R');
+    }
+    p.op('h').le(3, 1).op('e').stop();
+    const auto doc = p.parse();
+    REQUIRE(doc.size(doc.root()) == 3);
+    CHECK(doc.as_int(doc.item(doc.root(), 0)) == 5);
+    CHECK(doc.as_int(doc.item(doc.root(), 1)) == 5);
+    CHECK(doc.as_string(doc.item(doc.root(), 2)) == "");
+  }
+  SECTION("data bytes also appended to an older list") {
+    Pickle p;
+    p.proto(4).op(']').op(0x94).op('(');  // memo 0: the result list, MARK
+    p.op(']').op(0x94);                   // memo 1: a list made before the scalar
+    p.str("numpy.core.multiarray").str("scalar").op(0x93).op(0x94);            // memo 2
+    p.str("numpy").str("dtype").op(0x93).str("f8").op(0x85).op('R').op(0x94);  // memo 3
+    p.op('0').op('0').op('h').le(2, 1).op('h').le(3, 1);  // pushed again: nothing new since
+    p.bytes(raw_of(2.5)).op(0x94);                        // memo 4
+    p.op('h').le(1, 1).op('h').le(4, 1).op('a').op('0');  // list 1 gets the bytes
+    p.op(0x86).op('R').op('e').stop();
+    const auto doc = p.parse();
+    const NodeId root = doc.root();
+    REQUIRE(doc.size(root) == 2);
+    const NodeId older = doc.item(root, 0);
+    REQUIRE(doc.size(older) == 1);
+    CHECK(doc.as_string(doc.item(older, 0)) == raw_of(2.5));
+    CHECK(doc.as_real(doc.item(root, 1)) == 2.5);
+  }
+  SECTION("a dtype made after the callable was pushed") {
+    // The first scalar of every Python pickle: the dtype and the 'latin1' text are new.
+    const auto doc = python_numpy_list(2, {1.5}, {7}).parse();
+    CHECK(doc.as_real(doc.item(doc.root(), 0)) == 1.5);
+    CHECK(doc.as_int(doc.item(doc.root(), 1)) == 7);
+  }
 }
 
 TEST_CASE("Accessors are strict about kinds and indices", "[pickle]") {
@@ -667,6 +958,101 @@ TEST_CASE("REDUCE is refused unless the callable is an allowed global with valid
       Catch::Contains("beyond latin-1"));
   CHECK_THAT(reduce_error("builtins", "bytes", [](Pickle& p) { p.int4(1 << 30).op(0x85); }),
              Catch::Contains("without arguments"));
+}
+
+TEST_CASE("Malformed numpy scalars and dtypes are refused", "[pickle]") {
+  // A protocol-2 scalar as Python writes it, with its parts replaced.
+  const auto scalar_error = [](std::string_view code, char order, const std::string& data) {
+    Pickle p;
+    p.proto(2).op('(');
+    numpy_scalar_p2(p, code, order, data);
+    p.op('t').stop();
+    return parse_error(p);
+  };
+  using Catch::Contains;
+  CHECK(scalar_error("f8", '<', raw_of(0.5)).empty());
+  CHECK_THAT(scalar_error("f8", '<', "1234567"), Contains("8-byte dtype has 7 data bytes"));
+  CHECK_THAT(scalar_error("f8", '<', "123456789"), Contains("8-byte dtype has 9 data bytes"));
+  CHECK_THAT(scalar_error("f8", '<', ""), Contains("8-byte dtype has 0 data bytes"));
+  CHECK_THAT(scalar_error("i8", '<', raw_of(std::int32_t{1})),
+             Contains("8-byte dtype has 4 data bytes"));
+  CHECK_THAT(scalar_error("f4", '<', raw_of(0.5)), Contains("4-byte dtype has 8 data bytes"));
+  CHECK_THAT(scalar_error("b1", '|', "\1\1"), Contains("1-byte dtype has 2 data bytes"));
+  for (const char* code : {"c16", "c8", "M8", "m8", "U1", "S8", "V8", "O8", "f16", "f3", "i3", "b2",
+                           "f", "", "!f8", "<<f8"}) {
+    INFO(code);
+    CHECK_THAT(scalar_error(code, '<', raw_of(0.5)), Contains("unsupported numpy dtype"));
+  }
+  CHECK_THAT(scalar_error("f8", 'x', raw_of(0.5)), Contains("numpy dtype state"));
+  CHECK_THAT(scalar_error("f8", '\0', raw_of(0.5)), Contains("numpy dtype state"));
+
+  const auto dtype_error = [](const std::function<void(Pickle&)>& args) {
+    Pickle p;
+    p.proto(2).global("numpy", "dtype");
+    args(p);
+    p.op('R').op('N').op(0x86).stop();
+    return parse_error(p);
+  };
+  CHECK_THAT(dtype_error([](Pickle& p) { p.op(')'); }), Contains("1 to 3 arguments, got 0"));
+  CHECK_THAT(
+      dtype_error([](Pickle& p) { p.op('(').binunicode("f8").op(0x89).op(0x88).op(0x88).op('t'); }),
+      Contains("1 to 3 arguments, got 4"));
+  CHECK_THAT(dtype_error([](Pickle& p) { p.binunicode("f8").binunicode("x").op(0x86); }),
+             Contains("flags must be booleans"));
+  CHECK_THAT(dtype_error([](Pickle& p) { p.binunicode("f8").binfloat(1).op(0x86); }),
+             Contains("flags must be booleans"));
+  CHECK_THAT(dtype_error([](Pickle& p) { p.int1(8).op(0x85); }), Contains("type code string"));
+
+  const auto state_error = [](const std::function<void(Pickle&)>& state) {
+    Pickle p;
+    p.proto(2).global("numpy", "dtype").binunicode("f8").op(0x85).op('R');
+    state(p);
+    p.op('b').stop();
+    return parse_error(p);
+  };
+  CHECK_THAT(state_error([](Pickle& p) { p.int1(3).op(0x85); }), Contains("numpy dtype state"));
+  CHECK_THAT(state_error([](Pickle& p) { p.op('N'); }), Contains("numpy dtype state"));
+  CHECK_THAT(state_error([](Pickle& p) { p.int1(3).binunicode("<<").op(0x86); }),
+             Contains("numpy dtype state"));
+  CHECK_THAT(state_error([](Pickle& p) {  // a structured dtype's field names
+               p.op('(').int1(3).binunicode("|").op('N').op(')').op('N').op('t');
+             }),
+             Contains("numpy dtype state"));
+
+  // scalar() arguments: exactly (dtype, bytes).
+  const auto call_error = [](const std::function<void(Pickle&)>& args) {
+    Pickle p;
+    p.proto(2).global("numpy.core.multiarray", "scalar");
+    args(p);
+    p.op('R').stop();
+    return parse_error(p);
+  };
+  const auto dtype = [](Pickle& p) {
+    p.global("numpy", "dtype").binunicode("f8").op(0x85).op('R');
+  };
+  CHECK_THAT(call_error([&](Pickle& p) {
+               dtype(p);
+               p.bytes(raw_of(0.5)).op('N').op(0x87);
+             }),
+             Contains("(dtype, bytes) arguments"));
+  CHECK_THAT(call_error([&](Pickle& p) {
+               p.bytes(raw_of(0.5));
+               dtype(p);
+               p.op(0x86);
+             }),
+             Contains("(dtype, bytes) arguments"));
+  CHECK_THAT(call_error([&](Pickle& p) {
+               dtype(p);
+               p.binunicode("12345678").op(0x86);
+             }),
+             Contains("(dtype, bytes) arguments"));
+  CHECK_THAT(call_error([&](Pickle& p) { p.global("numpy", "dtype").bytes(raw_of(0.5)).op(0x86); }),
+             Contains("(dtype, bytes) arguments"));
+  CHECK_THAT(call_error([&](Pickle& p) {
+               dtype(p);
+               p.op(0x85);
+             }),
+             Contains("(dtype, bytes) arguments"));
 }
 
 TEST_CASE("BUILD is refused on anything but a numpy dtype", "[pickle]") {
@@ -863,6 +1249,57 @@ TEST_CASE("Random byte flips of a valid pickle either parse or throw DataError",
   CHECK(refused > 0);
 }
 
+TEST_CASE("parse_file reads in windows with the same result and errors as parse", "[pickle]") {
+  namespace fs = std::filesystem;
+  const fs::path path = fs::temp_directory_path() /
+                        ("nhb2-window-" + std::to_string(std::random_device{}()) + ".pkl");
+  const auto write = [&](const std::vector<std::uint8_t>& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+  };
+  // Protocol 0 lines, a string longer than the windows, numpy scalars at protocols 2 and 4.
+  Pickle text;
+  text.op('(').op('I').raw("12345\n").op('F').raw("0.125\n").op('V').raw("h\\u00e9llo\n");
+  text.global("numpy", "dtype").op('0').binunicode(std::string(300, 'x')).op('t').stop();
+  std::vector<double> reals;
+  for (int i = 0; i < 300; ++i) reals.push_back(i * 0.1);
+  const Pickle cases[] = {sample_pickle(), text, python_numpy_list(2, reals, {1, 2}),
+                          python_numpy_list(4, reals, {3})};
+  for (const Pickle& p : cases) {
+    write(p.data());
+    const auto whole = p.parse();
+    Flattener expected(whole);
+    expected.add(whole.root());
+    for (const std::size_t window : {1, 2, 3, 7, 64, 1 << 20}) {
+      INFO("window " << window);
+      const auto doc = pk::parse_file(path.string(), window);
+      Flattener got(doc);
+      got.add(doc.root());
+      CHECK(got.lines == expected.lines);
+      CHECK(doc.node_count() == whole.node_count());
+    }
+    // Truncated: the same message (file offsets) whatever the window.
+    const std::vector<std::uint8_t>& bytes = p.data();
+    for (std::size_t n = 0; n < bytes.size(); n += 1 + n / 3) {
+      const std::vector<std::uint8_t> prefix(bytes.begin(), bytes.begin() + static_cast<long>(n));
+      write(prefix);
+      std::string in_memory;
+      try {
+        pk::parse(prefix.data(), prefix.size(), path.string());
+      } catch (const nhb2::DataError& e) {
+        in_memory = e.what();
+      }
+      REQUIRE(!in_memory.empty());
+      for (const std::size_t window : {1, 5, 64}) {
+        CAPTURE(n, window);
+        CHECK_THROWS_WITH(pk::parse_file(path.string(), window), in_memory);
+      }
+    }
+  }
+  fs::remove(path);
+}
+
 TEST_CASE("parse_file reports a missing file as DataError", "[pickle]") {
   CHECK_THROWS_AS(pk::parse_file("/nonexistent/dir/bench12.pkl"), nhb2::DataError);
   CHECK_THROWS_WITH(pk::parse_file("/nonexistent/dir/bench12.pkl"),
@@ -908,6 +1345,12 @@ TEST_CASE("Real Python pickles of protocols 0 to 5 read back as Python reads the
     Flattener flat(doc);
     flat.add(doc.root());
     INFO(name);
+    {
+      const auto windowed = pk::parse_file((dir / name).string(), 7);
+      Flattener again(windowed);
+      again.add(windowed.root());
+      CHECK(again.lines == flat.lines);
+    }
     REQUIRE(flat.lines.size() == expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
       if (flat.lines[i] != expected[i]) {

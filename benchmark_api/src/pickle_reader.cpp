@@ -46,7 +46,8 @@ constexpr NodeId kFalseNode = 1;
 constexpr NodeId kTrueNode = 2;
 constexpr NodeId kEmptyTupleNode = 3;
 
-constexpr std::size_t kMaxNodes = std::numeric_limits<NodeId>::max();
+// Node ids stop below the two memo markers (kNoMemo, kFoldedMemo).
+constexpr std::size_t kMaxNodes = std::numeric_limits<NodeId>::max() - 1;
 constexpr std::size_t kMaxMarks = 2 * kMaxDepth;
 constexpr std::size_t kMaxMemoGap = 1024;
 constexpr std::size_t kDescribeLimit = 120;
@@ -435,6 +436,37 @@ struct DType {
   }
 };
 
+// The node kind and payload of a numpy scalar of dtype d (not b1) from its d.size data bytes;
+// false for a uint64 beyond int64.
+bool scalar_value(const DType& d, const std::uint8_t* raw, std::uint8_t& kind,
+                  std::uint64_t& value) {
+  const std::uint64_t bits = d.big_endian ? load_be(raw, d.size) : load_le(raw, d.size);
+  kind = kRealKind;
+  value = bits;
+  switch (d.letter) {
+    case 'f':
+      if (d.size == 4) {
+        float f;
+        const auto b32 = static_cast<std::uint32_t>(bits);
+        std::memcpy(&f, &b32, sizeof f);
+        value = double_bits(static_cast<double>(f));
+      } else if (d.size == 2) {
+        value = double_bits(half_to_double(static_cast<std::uint16_t>(bits)));
+      }
+      return true;
+    case 'i': {
+      const unsigned shift = 64 - 8 * d.size;
+      // Sign-extend through the top bits.
+      kind = kIntKind;
+      value = static_cast<std::uint64_t>(static_cast<std::int64_t>(bits << shift) >> shift);
+      return true;
+    }
+    default:  // 'u'
+      kind = kIntKind;
+      return bits <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  }
+}
+
 bool parse_dtype_code(std::string_view code, DType& out) {
   if (!code.empty() && (code[0] == '<' || code[0] == '>' || code[0] == '=' || code[0] == '|')) {
     out.big_endian = code[0] == '>';
@@ -656,9 +688,204 @@ void Document::describe_into(NodeId id, std::string& out, int depth) const {
 
 namespace detail {
 
+constexpr NodeId kNoMemo = std::numeric_limits<NodeId>::max();
+constexpr NodeId kFoldedMemo = kNoMemo - 1;  // an intermediate of a folded numpy scalar
+
+struct FreeColumnMemory {
+  void operator()(void* p) const { free_column_memory(p); }
+};
+using WindowBuffer = std::unique_ptr<std::uint8_t[], FreeColumnMemory>;
+
+// A file read in windows of `capacity` bytes (more when one item needs more).
+struct FileWindow {
+  std::ifstream in;
+  std::uint64_t total = 0;  // file size
+  WindowBuffer buffer;
+  std::size_t capacity = 0;
+};
+
+// A growing array whose elements never move: block k holds 2^(k + kFirstBits) of them, so
+// growing to tens of millions of elements neither copies them nor holds them twice; large blocks
+// get huge pages.
+template <typename T>
+class BlockArray {
+ public:
+  BlockArray() = default;
+  BlockArray(const BlockArray&) = delete;
+  BlockArray& operator=(const BlockArray&) = delete;
+  BlockArray(BlockArray&& other) noexcept
+      : blocks_(std::move(other.blocks_)), size_(other.size_), capacity_(other.capacity_) {
+    other.blocks_.clear();
+    other.size_ = other.capacity_ = 0;
+  }
+  BlockArray& operator=(BlockArray&& other) noexcept {
+    std::swap(blocks_, other.blocks_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    return *this;
+  }
+  ~BlockArray() {
+    for (T* block : blocks_) free_column_memory(block);
+  }
+
+  std::uint64_t size() const { return size_; }
+  T& operator[](std::uint64_t i) {
+    const std::uint64_t j = i + kFirst;
+    const int k = 63 - __builtin_clzll(j) - kFirstBits;
+    return blocks_[static_cast<std::size_t>(k)][j - (kFirst << k)];
+  }
+  const T& operator[](std::uint64_t i) const { return const_cast<BlockArray&>(*this)[i]; }
+  T& back() { return (*this)[size_ - 1]; }
+  void push_back(const T& value) {
+    if (size_ == capacity_) {
+      const std::uint64_t n = kFirst << blocks_.size();
+      blocks_.reserve(blocks_.size() + 1);
+      blocks_.push_back(static_cast<T*>(allocate_column_memory(n * sizeof(T))));
+      capacity_ += n;
+    }
+    (*this)[size_++] = value;
+  }
+  void pop_back() { --size_; }
+
+ private:
+  static constexpr int kFirstBits = 10;
+  static constexpr std::uint64_t kFirst = std::uint64_t{1} << kFirstBits;
+  std::vector<T*> blocks_;
+  std::uint64_t size_ = 0;
+  std::uint64_t capacity_ = 0;
+};
+
+// The memo table: index -> node, kNoMemo for a hole, kFoldedMemo for a folded scalar's
+// intermediate. A big numpy pickle memoizes 3-5 intermediates per number that are never fetched
+// again, so the table is compact while the pickle writes it in order as Python does: a kept/folded
+// bit pair per index and the kept nodes in index order, ~5 bytes per kept entry and 2 bits per
+// other. Writes out of order (only a hand-made pickle does them) switch it, once, to a plain
+// array of 4 bytes per index.
+class Memo {
+ public:
+  std::uint64_t size() const { return size_; }
+
+  NodeId get(std::uint64_t i) const {
+    if (i >= size_) return kNoMemo;
+    if (dense_) return values_[i];
+    if (i < kHead) return head_[i];
+    const Word& w = words_[(i - kHead) >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    if (w.kept & bit) return values_[w.rank + popcount(w.kept & (bit - 1))];
+    return (w.folded & bit) ? kFoldedMemo : kNoMemo;
+  }
+
+  // Appends n kFoldedMemo slots.
+  void append_folded(std::uint64_t n) {
+    if (dense_) {
+      for (; n > 0; --n, ++size_) values_.push_back(kFoldedMemo);
+      return;
+    }
+    for (; n > 0; --n, ++size_) {
+      if (size_ < kHead) {
+        head_[size_] = kFoldedMemo;
+        continue;
+      }
+      if ((size_ & 63) == 0) words_.push_back(Word{0, 0, values_.size()});
+      words_.back().folded |= std::uint64_t{1} << (size_ & 63);
+    }
+  }
+
+  // v: a node or kFoldedMemo. Slots between the old size and i become holes.
+  void set(std::uint64_t i, NodeId v) {
+    if (dense_) {
+      while (size_ <= i) {
+        values_.push_back(kNoMemo);
+        ++size_;
+      }
+      values_[i] = v;
+      return;
+    }
+    if (i < kHead) {
+      while (size_ <= i) head_[size_++] = kNoMemo;
+      head_[i] = v;
+      return;
+    }
+    if (i == size_ && v != kFoldedMemo) {  // the common case: Python appends
+      if ((i & 63) == 0) words_.push_back(Word{0, 0, values_.size()});
+      words_.back().kept |= std::uint64_t{1} << (i & 63);
+      values_.push_back(v);
+      ++size_;
+      return;
+    }
+    while (size_ < kHead) head_[size_++] = kNoMemo;
+    if (i >= size_) {
+      while (words_.size() <= ((i - kHead) >> 6)) words_.push_back(Word{0, 0, values_.size()});
+      size_ = i + 1;
+    }
+    Word& w = words_[(i - kHead) >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+    const std::uint64_t later =
+        words_.size() - 1 - ((i - kHead) >> 6);  // words whose rank counts slot i
+    const std::uint64_t pos = w.rank + popcount(w.kept & (bit - 1));
+    if (w.kept & bit) {
+      if (v != kFoldedMemo) {
+        values_[pos] = v;
+        return;
+      }
+      if (pos + 1 != values_.size() || later > kMaxLater) return to_dense(i, v);
+      values_.pop_back();
+      w.kept &= ~bit;
+      w.folded |= bit;
+      for (std::uint64_t k = 1; k <= later; ++k) --words_[((i - kHead) >> 6) + k].rank;
+      return;
+    }
+    if (v == kFoldedMemo) {
+      w.folded |= bit;
+      return;
+    }
+    if (pos != values_.size() || later > kMaxLater) return to_dense(i, v);
+    values_.push_back(v);
+    w.kept |= bit;
+    w.folded &= ~bit;
+    for (std::uint64_t k = 1; k <= later; ++k) ++words_[((i - kHead) >> 6) + k].rank;
+  }
+
+ private:
+  struct Word {
+    std::uint64_t kept;
+    std::uint64_t folded;
+    std::uint64_t rank;  // kept slots before this word
+  };
+  static constexpr std::uint64_t kMaxLater = 2;
+
+  // Inline: without -mpopcnt, __builtin_popcountll is a library call, which showed in profiles.
+  static std::uint64_t popcount(std::uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (x * 0x0101010101010101u) >> 56;
+  }
+
+  void to_dense(std::uint64_t i, NodeId v) {
+    BlockArray<NodeId> dense;
+    for (std::uint64_t k = 0; k < size_; ++k) dense.push_back(get(k));
+    values_ = std::move(dense);
+    words_ = BlockArray<Word>();
+    dense_ = true;
+    set(i, v);
+  }
+
+  // The first kHead slots (where Python memoizes the numpy callables and dtypes, fetched for
+  // every scalar) are a plain array; words_ describe the slots from kHead on.
+  static constexpr std::uint64_t kHead = 4096;
+  NodeId head_[kHead];
+  bool dense_ = false;
+  BlockArray<Word> words_;     // compact only
+  BlockArray<NodeId> values_;  // compact: the kept nodes in index order; dense: every slot
+  std::uint64_t size_ = 0;
+};
+
 class Parser {
  public:
-  Parser(const std::uint8_t* data, std::size_t size, const std::string& source);
+  // `data` holds the first `size` bytes of the input; `file`, when given, the rest.
+  Parser(const std::uint8_t* data, std::size_t size, const std::string& source,
+         FileWindow* file = nullptr);
   Document run();
   // Reports running out of memory (the input is hostile or too big) as a DataError.
   [[noreturn]] void fail_out_of_memory() const {
@@ -687,13 +914,21 @@ class Parser {
   [[noreturn]] void fail_truncated(std::uint64_t wanted) const;
   [[noreturn]] void refuse(const char* opcode, const std::string& why) const;
 
+  // The next n bytes of input; valid until the next take() or take_line().
   const std::uint8_t* take(std::uint64_t n) {
-    if (n > size_ - pos_) fail_truncated(n);
+    if (n > end_ - pos_) {
+      if (n > remaining()) fail_truncated(n);
+      refill(n);
+    }
     const std::uint8_t* p = data_ + pos_;
     pos_ += static_cast<std::size_t>(n);
     return p;
   }
   std::string_view take_line();
+  // Input bytes not yet taken (in the window or still in the file).
+  std::uint64_t remaining() const { return total_ - window_offset_ - pos_; }
+  // Makes at least `wanted` (<= remaining()) bytes available from pos_ on.
+  void refill(std::uint64_t wanted);
   std::size_t base() const { return marks_.empty() ? 0 : marks_.back(); }
   void need(std::size_t n) const {
     if (stack_.size() - base() < n) fail_underflow(n);
@@ -734,22 +969,42 @@ class Parser {
 
   void memo_put(std::uint64_t index);
   NodeId memo_get(std::uint64_t index) const;
+  // Pushes a node; pushing the numpy scalar callable starts a possible fold (see make_scalar).
+  void push(NodeId id) {
+    if (kinds_[id] == kGlobalScalar) {
+      mark_scalar_callable();
+      stack_.push_back(id);
+      scalar_shortcut();
+      return;
+    }
+    stack_.push_back(id);
+  }
+  void mark_scalar_callable();
+  void scalar_shortcut();
+  bool foldable(NodeId args, NodeId data) const;
+  void fold_scalar_arguments();
 
   NodeId make_global(std::string_view module, std::string_view name);
   NodeId reduce(NodeId callable, NodeId args);
   void build(NodeId object, NodeId state);
-  NodeId make_scalar(const NodeId* args, std::size_t n);
+  NodeId make_scalar(NodeId args);
   NodeId make_dtype(const NodeId* args, std::size_t n);
-  NodeId encode_latin1(const NodeId* args, std::size_t n);
+  NodeId encode_latin1(NodeId pair, const NodeId* args, std::size_t n);
 
   Document finish();
   void finalize_containers();
   void check_nesting(NodeId root) const;
 
+  // The input is a window data_[0, end_) at input offset window_offset_ of total_ bytes:
+  // everything at once for parse(), a window refilled from the file for parse_file().
   const std::uint8_t* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-  std::size_t op_ = 0;  // offset of the opcode being executed
+  std::size_t end_;
+  std::size_t pos_ = 0;  // next byte of the window
+  std::uint64_t window_offset_ = 0;
+  std::uint64_t total_;
+  FileWindow* file_;       // null: the whole input is in memory
+  std::size_t op_ = 0;     // input offset of the opcode being executed
+  std::uint8_t code_ = 0;  // that opcode
   Document doc_;
   Document::Array<std::uint8_t>& kinds_;
   Document::Array<std::uint64_t>& payload_;
@@ -758,17 +1013,36 @@ class Parser {
   Document::Array<char>& chars_;
   std::vector<NodeId> stack_;
   std::vector<std::size_t> marks_;
-  std::vector<NodeId> memo_;  // kNoMemo marks a hole
+  Memo memo_;
   std::size_t memo_count_ = 0;
   std::vector<Builder> builders_;
   std::vector<Segment> segments_;
   std::vector<NodeId> internal_nodes_;
-  static constexpr NodeId kNoMemo = std::numeric_limits<NodeId>::max();
+
+  // A numpy scalar's argument tuple, its data bytes and (protocol <= 2) the text and pair that
+  // _codecs.encode turned into those bytes are fresh objects that Python never refers to again;
+  // make_scalar drops them from the arena when they are the only nodes made since the callable
+  // was pushed. The arena sizes at that push, and the memo slots written since:
+  struct ScalarMark {
+    static constexpr std::size_t kMaxPuts = 8;
+    bool valid = false;
+    std::size_t depth = 0;  // stack position of the callable
+    std::size_t nodes = 0, spans = 0, children = 0, chars = 0;
+    std::size_t puts = 0;
+    std::uint64_t put_index[kMaxPuts] = {};
+  };
+  ScalarMark mark_;
+  // The last _codecs.encode call: its argument pair and the bytes it made.
+  NodeId encode_pair_ = kNoneNode;
+  NodeId encode_result_ = kNoneNode;
 };
 
-Parser::Parser(const std::uint8_t* data, std::size_t size, const std::string& source)
+Parser::Parser(const std::uint8_t* data, std::size_t size, const std::string& source,
+               FileWindow* file)
     : data_(data),
-      size_(data == nullptr ? 0 : size),
+      end_(data == nullptr ? 0 : size),
+      total_(file != nullptr ? file->total : end_),
+      file_(file),
       kinds_(doc_.kinds_),
       payload_(doc_.payload_),
       spans_(doc_.spans_),
@@ -784,12 +1058,12 @@ void Parser::fail_at(std::size_t offset, const std::string& what, const std::str
 }
 
 void Parser::fail_truncated(std::uint64_t wanted) const {
-  fail("truncated: " + std::string(opcode_name(data_[op_])) + " needs " + std::to_string(wanted) +
-       " more byte(s) but only " + std::to_string(size_ - pos_) + " remain");
+  fail("truncated: " + std::string(opcode_name(code_)) + " needs " + std::to_string(wanted) +
+       " more byte(s) but only " + std::to_string(remaining()) + " remain");
 }
 
 void Parser::fail_underflow(std::size_t n) const {
-  fail("stack underflow: " + std::string(opcode_name(data_[op_])) + " needs " + std::to_string(n) +
+  fail("stack underflow: " + std::string(opcode_name(code_)) + " needs " + std::to_string(n) +
        " item(s) above the last MARK but there are " + std::to_string(stack_.size() - base()));
 }
 
@@ -798,18 +1072,56 @@ void Parser::refuse(const char* opcode, const std::string& why) const {
 }
 
 std::string_view Parser::take_line() {
-  const void* nl = std::memchr(data_ + pos_, '\n', size_ - pos_);
-  if (nl == nullptr) {
-    fail("truncated: " + std::string(opcode_name(data_[op_])) + " needs a newline-terminated line");
+  std::size_t searched = 0;  // bytes from pos_ known to hold no newline
+  for (;;) {
+    const void* nl = std::memchr(data_ + pos_ + searched, '\n', end_ - pos_ - searched);
+    if (nl != nullptr) {
+      const auto end = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - data_);
+      std::string_view line(reinterpret_cast<const char*>(data_ + pos_), end - pos_);
+      pos_ = end + 1;
+      return line;
+    }
+    searched = end_ - pos_;
+    if (searched >= remaining()) {
+      fail("truncated: " + std::string(opcode_name(code_)) + " needs a newline-terminated line");
+    }
+    refill(searched + 1);
   }
-  const auto end = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - data_);
-  std::string_view line(reinterpret_cast<const char*>(data_ + pos_), end - pos_);
-  pos_ = end + 1;
-  return line;
+}
+
+void Parser::refill(std::uint64_t wanted) {
+  // Only a file window can be short of bytes that remain (take() checked remaining()).
+  FileWindow& w = *file_;
+  const std::size_t kept = end_ - pos_;
+  if (wanted > w.capacity) {
+    // One item larger than the window (a long string): a window that holds it.
+    const auto capacity = static_cast<std::size_t>(
+        std::min<std::uint64_t>(std::max<std::uint64_t>(wanted, 2 * w.capacity),
+                                std::numeric_limits<std::size_t>::max() / 2));
+    WindowBuffer bigger(static_cast<std::uint8_t*>(allocate_column_memory(capacity)));
+    if (kept > 0) std::memcpy(bigger.get(), data_ + pos_, kept);
+    w.buffer = std::move(bigger);
+    w.capacity = capacity;
+  } else if (kept > 0 && pos_ > 0) {
+    std::memmove(w.buffer.get(), data_ + pos_, kept);
+  }
+  window_offset_ += pos_;
+  data_ = w.buffer.get();
+  pos_ = 0;
+  end_ = kept;
+  const auto want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(w.capacity - end_, remaining() - end_));
+  w.in.read(reinterpret_cast<char*>(w.buffer.get() + end_), static_cast<std::streamsize>(want));
+  const auto got = static_cast<std::size_t>(w.in.gcount());
+  end_ += got;
+  if (got != want) {
+    throw DataError(doc_.source_ + ": read error at byte " + std::to_string(window_offset_ + end_) +
+                    " (the file is shorter than when it was opened)");
+  }
 }
 
 std::size_t Parser::pop_mark() {
-  if (marks_.empty()) fail(std::string(opcode_name(data_[op_])) + " without a matching MARK");
+  if (marks_.empty()) fail(std::string(opcode_name(code_)) + " without a matching MARK");
   const std::size_t b = marks_.back();
   marks_.pop_back();
   return b;
@@ -890,6 +1202,7 @@ void Parser::extend(NodeId container, std::size_t from, const char* opcode) {
     }
   }
   if (n == 0) return;
+  mark_.valid = false;  // the batch may hold nodes made since a scalar callable was pushed
   Builder& b = builders_[payload_[container]];
   const std::uint64_t end = children_.size();
   if (b.last_segment != kNoSegment &&
@@ -985,25 +1298,174 @@ NodeId Parser::decode_raw_unicode_escape(std::string_view text) {
 void Parser::memo_put(std::uint64_t index) {
   need(1);
   const NodeId v = stack_.back();
-  if (index < memo_.size()) {
-    if (memo_[index] == kNoMemo) ++memo_count_;
-    memo_[index] = v;
-    return;
-  }
   // Python numbers memo entries 0, 1, 2, ...; a bounded gap keeps the table linear in the input.
-  if (index > 2 * memo_count_ + kMaxMemoGap) {
+  if (index >= memo_.size() && index > 2 * memo_count_ + kMaxMemoGap) {
     fail("memo index " + std::to_string(index) + " is too far out of sequence");
   }
-  memo_.resize(static_cast<std::size_t>(index) + 1, kNoMemo);
-  memo_[index] = v;
-  ++memo_count_;
+  if (memo_.get(index) == kNoMemo) ++memo_count_;
+  memo_.set(index, v);
+  if (mark_.valid) {
+    if (mark_.puts == ScalarMark::kMaxPuts) {
+      mark_.valid = false;
+    } else {
+      mark_.put_index[mark_.puts++] = index;
+    }
+  }
 }
 
 NodeId Parser::memo_get(std::uint64_t index) const {
-  if (index >= memo_.size() || memo_[index] == kNoMemo) {
-    fail("memo get of id " + std::to_string(index) + " that was never put");
+  const NodeId v = memo_.get(index);
+  if (v == kNoMemo) fail("memo get of id " + std::to_string(index) + " that was never put");
+  if (v == kFoldedMemo) {
+    fail("memo get of id " + std::to_string(index) +
+         ", the argument tuple or data bytes of a numpy scalar, which are not kept (only the " +
+         "number is; Python never refers to them again)");
   }
-  return memo_[index];
+  return v;
+}
+
+// Right after the numpy scalar callable was pushed: when the next opcodes are the rest of a
+// scalar exactly as Python writes it, with data of 2 or more bytes, they are done here in one
+// step, with the result the opcode-by-opcode path gives (the number replaces the callable; the
+// memo slots of the intermediates are kFoldedMemo):
+//   protocol 3-5: GET dtype, SHORT_BINBYTES data, PUT, TUPLE2, PUT, REDUCE
+//   protocol <= 2: GET dtype, GET _codecs.encode, BINUNICODE text, PUT, GET 'latin1', TUPLE2, PUT,
+//                  REDUCE, PUT, TUPLE2, PUT, REDUCE
+// where PUT is BINPUT, LONG_BINPUT or MEMOIZE appending to a memo without holes. Anything else
+// (including input not yet in the window) is left to the opcode-by-opcode path, which also makes
+// every error message.
+void Parser::scalar_shortcut() {
+  const std::uint8_t* p = data_ + pos_;
+  const std::uint8_t* const end = data_ + end_;
+  const auto get = [&](NodeId& out) {
+    std::uint64_t index;
+    if (end - p >= 2 && p[0] == kBinGet) {
+      index = p[1];
+      p += 2;
+    } else if (end - p >= 5 && p[0] == kLongBinGet) {
+      index = load_le(p + 1, 4);
+      p += 5;
+    } else {
+      return false;
+    }
+    out = memo_.get(index);
+    return out < kFoldedMemo;
+  };
+  std::uint64_t next_slot = memo_.size();  // memo appends: the slots of PUTs in order
+  const auto put = [&]() {
+    if (end - p >= 1 && p[0] == kMemoize) {
+      p += 1;
+    } else if (end - p >= 2 && p[0] == kBinPut && p[1] == next_slot) {
+      p += 2;
+    } else if (end - p >= 5 && p[0] == kLongBinPut && load_le(p + 1, 4) == next_slot) {
+      p += 5;
+    } else {
+      return false;
+    }
+    ++next_slot;
+    return true;
+  };
+  const auto op = [&](std::uint8_t code) {
+    if (p == end || *p != code) return false;
+    ++p;
+    return true;
+  };
+  if (memo_count_ != memo_.size()) return;  // holes: PUTs may not append
+  NodeId dtype_node;
+  if (!get(dtype_node) || kinds_[dtype_node] != kDtype) return;
+  const DType d = DType::unpack(payload_[dtype_node]);
+  if (d.size < 2) return;
+  std::uint8_t raw[8];
+  if (p != end && *p == kShortBinBytes) {
+    if (end - p < 2 + d.size || p[1] != d.size) return;
+    std::memcpy(raw, p + 2, d.size);
+    p += 2 + d.size;
+    if (!put() || !op(kTuple2) || !put() || !op(kReduce)) return;
+  } else {
+    NodeId encode_node, latin1_node;
+    if (!get(encode_node) || kinds_[encode_node] != kGlobalEncode) return;
+    if (end - p < 5 || p[0] != kBinUnicode) return;
+    const std::uint64_t n = load_le(p + 1, 4);
+    if (n > 2 * std::uint64_t{d.size} || static_cast<std::uint64_t>(end - p - 5) < n) return;
+    // Latin-1 text as UTF-8: ASCII, or 0xc2/0xc3 and a continuation byte.
+    const std::uint8_t* t = p + 5;
+    const std::uint8_t* const t_end = t + n;
+    std::size_t size = 0;
+    while (t < t_end && size < d.size) {
+      if (t[0] < 0x80) {
+        raw[size++] = t[0];
+        t += 1;
+      } else if ((t[0] == 0xc2 || t[0] == 0xc3) && t_end - t >= 2 && (t[1] & 0xc0) == 0x80) {
+        raw[size++] = static_cast<std::uint8_t>(((t[0] & 0x1f) << 6) | (t[1] & 0x3f));
+        t += 2;
+      } else {
+        return;
+      }
+    }
+    if (t != t_end || size != d.size) return;
+    p = t_end;
+    if (!put() || !get(latin1_node) || kinds_[latin1_node] != kStringKind) return;
+    const std::string_view encoding = chars_of(latin1_node);
+    if (encoding != "latin1" && encoding != "latin-1") return;
+    if (!op(kTuple2) || !put() || !op(kReduce) || !put() || !op(kTuple2) || !put() ||
+        !op(kReduce)) {
+      return;
+    }
+  }
+  std::uint8_t kind;
+  std::uint64_t value;
+  if (!scalar_value(d, raw, kind, value)) return;
+  // Matched: the memo slots of the intermediates, then the number in place of the callable.
+  memo_.append_folded(next_slot - memo_count_);
+  memo_count_ = next_slot;
+  mark_.valid = false;
+  pos_ = static_cast<std::size_t>(p - data_);
+  stack_.back() = add_node(kind, value);
+}
+
+void Parser::mark_scalar_callable() {
+  mark_.valid = true;
+  mark_.depth = stack_.size();
+  mark_.nodes = kinds_.size();
+  mark_.spans = spans_.size();
+  mark_.children = children_.size();
+  mark_.chars = chars_.size();
+  mark_.puts = 0;
+}
+
+// True when the nodes made since the scalar callable was pushed are exactly its argument tuple
+// `args` and data bytes `data` (of 2 bytes or more: CPython shares 1-byte bytes and 1-char str
+// objects, which a pickle may refer to again), preceded at protocol <= 2 by the text and the
+// pair that _codecs.encode turned into `data`. Nothing else can refer to them: the stack holds
+// only `args` above the callable, every container batch since the mark cleared it, and the memo
+// slots written since are known.
+bool Parser::foldable(NodeId args, NodeId data) const {
+  if (!mark_.valid || mark_.depth != stack_.size() - 2) return false;
+  if (spans_[payload_[data]].size < 2) return false;
+  const std::size_t first = mark_.nodes;
+  if (kinds_.size() == first + 2) return data == first && args == first + 1;
+  if (kinds_.size() != first + 4 || data != first + 2 || args != first + 3) return false;
+  const NodeId text = static_cast<NodeId>(first);
+  const NodeId pair = static_cast<NodeId>(first + 1);
+  if (encode_pair_ != pair || encode_result_ != data || kinds_[text] != kStringKind) return false;
+  const Document::Span& p = tuple_span(pair);
+  return children_[p.begin] == text && children_[p.begin + 1] < first;
+}
+
+// Drops the nodes made since the mark (see foldable) and marks the memo slots that referred to
+// them.
+void Parser::fold_scalar_arguments() {
+  // Latest first: in a compact memo these are its last kept entries.
+  for (std::size_t i = mark_.puts; i-- > 0;) {
+    const NodeId v = memo_.get(mark_.put_index[i]);
+    if (v >= mark_.nodes && v < kFoldedMemo) memo_.set(mark_.put_index[i], kFoldedMemo);
+  }
+  kinds_.resize(mark_.nodes);
+  payload_.resize(mark_.nodes);
+  spans_.resize(mark_.spans);
+  children_.resize(mark_.children);
+  chars_.resize(mark_.chars);
+  mark_.valid = false;
 }
 
 NodeId Parser::make_global(std::string_view module, std::string_view name) {
@@ -1027,16 +1489,15 @@ NodeId Parser::reduce(NodeId callable, NodeId args) {
   }
   if (base_of(kinds_[args]) != kTupleKind)
     fail("REDUCE arguments are " + what(args) + ", not a tuple");
+  if (fk == kGlobalScalar) return make_scalar(args);
   const Document::Span& s = tuple_span(args);
   const NodeId* a = children_.data() + s.begin;
   const auto n = static_cast<std::size_t>(s.size);
   switch (fk) {
-    case kGlobalScalar:
-      return make_scalar(a, n);
     case kGlobalDtype:
       return make_dtype(a, n);
     case kGlobalEncode:
-      return encode_latin1(a, n);
+      return encode_latin1(args, a, n);
     default:
       if (n != 0) fail("bytes() is only accepted without arguments");
       return add_chars(kBytesKind, nullptr, 0);
@@ -1060,44 +1521,30 @@ NodeId Parser::make_dtype(const NodeId* args, std::size_t n) {
   return add_internal(kDtype, d.pack());
 }
 
-NodeId Parser::make_scalar(const NodeId* args, std::size_t n) {
-  if (n != 2 || kinds_[args[0]] != kDtype || kinds_[args[1]] != kBytesKind) {
+// numpy.core.multiarray.scalar(dtype, data): the number, as an integer, real or boolean node.
+NodeId Parser::make_scalar(NodeId args) {
+  const Document::Span& s = tuple_span(args);
+  const NodeId* a = children_.data() + s.begin;
+  if (s.size != 2 || kinds_[a[0]] != kDtype || kinds_[a[1]] != kBytesKind) {
     fail("numpy scalar() needs (dtype, bytes) arguments");
   }
-  const DType d = DType::unpack(payload_[args[0]]);
-  const std::string_view raw = chars_of(args[1]);
+  const NodeId data = a[1];
+  const DType d = DType::unpack(payload_[a[0]]);
+  const std::string_view raw = chars_of(data);
   if (raw.size() != d.size) {
     fail("numpy scalar of " + std::to_string(d.size) + "-byte dtype has " +
          std::to_string(raw.size()) + " data bytes");
   }
   const auto* p = reinterpret_cast<const std::uint8_t*>(raw.data());
-  const std::uint64_t bits = d.big_endian ? load_be(p, d.size) : load_le(p, d.size);
-  switch (d.letter) {
-    case 'f':
-      if (d.size == 8) return add_node(kRealKind, bits);
-      if (d.size == 4) {
-        float f;
-        const auto b32 = static_cast<std::uint32_t>(bits);
-        std::memcpy(&f, &b32, sizeof f);
-        return add_real(static_cast<double>(f));
-      }
-      return add_real(half_to_double(static_cast<std::uint16_t>(bits)));
-    case 'i': {
-      const unsigned shift = 64 - 8 * d.size;
-      // Sign-extend through the top bits.
-      return add_int(static_cast<std::int64_t>(bits << shift) >> shift);
-    }
-    case 'u':
-      if (bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        fail("numpy uint64 scalar does not fit in int64");
-      }
-      return add_int(static_cast<std::int64_t>(bits));
-    default:
-      return bits != 0 ? kTrueNode : kFalseNode;
-  }
+  if (d.letter == 'b') return p[0] != 0 ? kTrueNode : kFalseNode;  // one byte, never folded
+  std::uint8_t kind;
+  std::uint64_t value;
+  if (!scalar_value(d, p, kind, value)) fail("numpy uint64 scalar does not fit in int64");
+  if (foldable(args, data)) fold_scalar_arguments();
+  return add_node(kind, value);
 }
 
-NodeId Parser::encode_latin1(const NodeId* args, std::size_t n) {
+NodeId Parser::encode_latin1(NodeId pair, const NodeId* args, std::size_t n) {
   if (n != 2 || kinds_[args[0]] != kStringKind || kinds_[args[1]] != kStringKind ||
       (chars_of(args[1]) != "latin1" && chars_of(args[1]) != "latin-1")) {
     fail("_codecs.encode() is only accepted as encode(str, 'latin1')");
@@ -1118,7 +1565,9 @@ NodeId Parser::encode_latin1(const NodeId* args, std::size_t n) {
       fail("_codecs.encode(): character beyond latin-1");
     }
   }
-  return add_chars(kBytesKind, out.data(), out.size());
+  encode_pair_ = pair;
+  encode_result_ = add_chars(kBytesKind, out.data(), out.size());
+  return encode_result_;
 }
 
 void Parser::build(NodeId object, NodeId state) {
@@ -1133,7 +1582,7 @@ void Parser::build(NodeId object, NodeId state) {
   const NodeId order = children_[s.begin + 1];
   if (kinds_[order] != kStringKind && kinds_[order] != kBytesKind) fail(shape);
   const std::string_view o = chars_of(order);
-  if (o.size() != 1 || std::strchr("<>=|", o[0]) == nullptr) fail(shape);
+  if (o.size() != 1 || std::string_view("<>=|").find(o[0]) == std::string_view::npos) fail(shape);
   // Subarray, names and fields (structured dtypes) must be absent.
   for (std::uint64_t i = 2; i < std::min<std::uint64_t>(s.size, 5); ++i) {
     if (kinds_[children_[s.begin + i]] != kNoneKind) fail(shape);
@@ -1146,14 +1595,19 @@ void Parser::build(NodeId object, NodeId state) {
 Document Parser::run() {
   // Reserving is cheap (untouched pages cost nothing) and avoids regrowing ~100 MB vectors;
   // a float entry of a big dict costs ~14 input bytes, one node and two children.
-  const std::size_t guess = std::min<std::size_t>(size_, std::size_t{1} << 31) / 12 + 16;
+  const std::size_t guess =
+      static_cast<std::size_t>(std::min<std::uint64_t>(total_, std::uint64_t{1} << 31) / 12 + 16);
   kinds_.reserve(guess);
   payload_.reserve(guess);
   children_.reserve(2 * guess);
   for (;;) {
-    if (pos_ >= size_) fail_at(pos_, "truncated: the pickle ends without STOP");
-    op_ = pos_;
+    if (pos_ >= end_) {
+      if (remaining() == 0) fail_at(total_, "truncated: the pickle ends without STOP");
+      refill(1);
+    }
+    op_ = window_offset_ + pos_;
     const std::uint8_t code = data_[pos_++];
+    code_ = code;
     switch (code) {
       case kProto: {
         const std::uint8_t version = take(1)[0];
@@ -1162,9 +1616,9 @@ Document Parser::run() {
       }
       case kFrame: {
         const std::uint64_t n = load_le(take(8), 8);
-        if (n > size_ - pos_) {
+        if (n > remaining()) {
           fail("truncated: FRAME announces " + std::to_string(n) + " bytes but only " +
-               std::to_string(size_ - pos_) + " remain");
+               std::to_string(remaining()) + " remain");
         }
         break;
       }
@@ -1190,7 +1644,7 @@ Document Parser::run() {
         break;
       case kDup:
         need(1);
-        stack_.push_back(stack_.back());
+        push(stack_.back());
         break;
 
       case kNone:
@@ -1349,19 +1803,19 @@ Document Parser::run() {
         memo_put(memo_count_);
         break;
       case kGet:
-        stack_.push_back(memo_get(parse_text_index(take_line())));
+        push(memo_get(parse_text_index(take_line())));
         break;
       case kBinGet:
-        stack_.push_back(memo_get(take(1)[0]));
+        push(memo_get(take(1)[0]));
         break;
       case kLongBinGet:
-        stack_.push_back(memo_get(load_le(take(4), 4)));
+        push(memo_get(load_le(take(4), 4)));
         break;
 
       case kGlobal: {
-        const std::string_view module = take_line();
+        const std::string module(take_line());  // a copy: reading the name may move the window
         const std::string_view name = take_line();
-        stack_.push_back(make_global(module, name));
+        push(make_global(module, name));
         break;
       }
       case kStackGlobal: {
@@ -1373,7 +1827,7 @@ Document Parser::run() {
         }
         const NodeId g = make_global(chars_of(module), chars_of(name));
         stack_.resize(stack_.size() - 2);
-        stack_.push_back(g);
+        push(g);
         break;
       }
       case kReduce: {
@@ -1513,8 +1967,9 @@ Document Parser::finish() {
 
 // ---------------------------------------------------------------------------------------------
 
-Document parse(const std::uint8_t* data, std::size_t size, const std::string& source_name) {
-  detail::Parser parser(data, size, source_name);
+namespace {
+
+Document run_parser(detail::Parser& parser) {
   try {
     return parser.run();
   } catch (const std::bad_alloc&) {
@@ -1524,7 +1979,14 @@ Document parse(const std::uint8_t* data, std::size_t size, const std::string& so
   }
 }
 
-Document parse_file(const std::string& path) {
+}  // namespace
+
+Document parse(const std::uint8_t* data, std::size_t size, const std::string& source_name) {
+  detail::Parser parser(data, size, source_name);
+  return run_parser(parser);
+}
+
+Document parse_file(const std::string& path, std::size_t window_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot open file: " + std::strerror(errno));
   std::error_code ec;
@@ -1535,23 +1997,18 @@ Document parse_file(const std::string& path) {
   const std::streamoff end = in.tellg();
   if (end < 0) throw DataError(path + ": cannot read file (not a regular file?)");
   in.seekg(0, std::ios::beg);
-  const auto size = static_cast<std::size_t>(end);
-  // Not a std::vector: zero-filling a 150 MB buffer that is overwritten at once costs ~0.1 s.
-  // Huge-page backed (table.hpp): first-touching it in 4 KiB pages costs far more than reading.
-  struct Free {
-    void operator()(std::uint8_t* p) const { free_column_memory(p); }
-  };
-  std::unique_ptr<std::uint8_t[], Free> bytes;
-  try {
-    bytes.reset(static_cast<std::uint8_t*>(allocate_column_memory(size == 0 ? 1 : size)));
-  } catch (const std::bad_alloc&) {
-    throw DataError(path + ": file is too large to read into memory");
-  }
-  if (size > 0 &&
-      !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(size))) {
-    throw DataError(path + ": read error");
-  }
-  return parse(bytes.get(), size, path);
+  // Read in windows: the parsed document never refers to the input, so a pickle of any size
+  // needs only a window of it in memory. Huge-page backed (table.hpp): first-touching a buffer
+  // in 4 KiB pages costs more than reading into it.
+  const std::uint64_t window_size = std::max<std::size_t>(1, window_bytes);
+  detail::FileWindow window;
+  window.in = std::move(in);
+  window.total = static_cast<std::uint64_t>(end);
+  window.capacity = static_cast<std::size_t>(
+      std::max<std::uint64_t>(1, std::min<std::uint64_t>(window_size, end)));
+  window.buffer.reset(static_cast<std::uint8_t*>(allocate_column_memory(window.capacity)));
+  detail::Parser parser(nullptr, 0, path, &window);
+  return run_parser(parser);
 }
 
 }  // namespace nhb2::pickle

@@ -81,12 +81,12 @@ void walk(const pickle::Document& document) {
   }
 }
 
-// One reusable temporary file per process for the .nhb2 target.
+// One reusable temporary file per process and target.
 class ScratchFile {
  public:
-  ScratchFile() {
+  explicit ScratchFile(const char* extension) {
     const char* folder = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    path_ = std::string(folder) + "/nhb2-fuzz-" + std::to_string(::getpid()) + ".nhb2";
+    path_ = std::string(folder) + "/nhb2-fuzz-" + std::to_string(::getpid()) + extension;
   }
   ~ScratchFile() { ::unlink(path_.c_str()); }
   ScratchFile(const ScratchFile&) = delete;
@@ -150,16 +150,37 @@ const Benchmark& synthetic_benchmark() {
 
 }  // namespace
 
-void fuzz_pickle(const std::uint8_t* data, std::size_t size) {
+// What parsing gives: the error message without its source name, or a summary of the document.
+template <typename Parse>
+std::string outcome_of(const std::string& source, Parse&& parse) {
   try {
-    const pickle::Document document = pickle::parse(data, size, "fuzz.pkl");
+    const pickle::Document document = parse();
     walk(document);
-  } catch (const Error&) {
+    return "ok " + std::to_string(document.node_count()) + " " + document.describe(document.root());
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    if (message.rfind(source + ": ", 0) != 0) broken("error without the source name: " + message);
+    return message.substr(source.size() + 2);
+  }
+}
+
+void fuzz_pickle(const std::uint8_t* data, std::size_t size) {
+  const std::string in_memory =
+      outcome_of("fuzz.pkl", [&] { return pickle::parse(data, size, "fuzz.pkl"); });
+  // The same bytes read from a file in small windows (items straddle window boundaries, long
+  // ones grow the window): the same document or the same error at the same offset.
+  static ScratchFile scratch(".pkl");
+  const std::string& path = scratch.write(data, size);
+  const std::size_t window = 1 + (size == 0 ? 0 : data[size / 2] % 23);
+  const std::string from_file = outcome_of(path, [&] { return pickle::parse_file(path, window); });
+  if (from_file != in_memory) {
+    broken("parse_file with a " + std::to_string(window) + "-byte window gave '" + from_file +
+           "', parse gave '" + in_memory + "'");
   }
 }
 
 void fuzz_nhb2_file(const std::uint8_t* data, std::size_t size) {
-  static ScratchFile scratch;
+  static ScratchFile scratch(".nhb2");
   read_both(scratch.write(data, size));
   if (size < kHeaderSize) return;
   // The same bytes with a consistent file_size and checksum: gets past the checks a random

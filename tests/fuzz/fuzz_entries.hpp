@@ -14,7 +14,9 @@
 
 namespace nhb2::fuzz {
 
-// nhb2::pickle::parse on the bytes, then a walk over the whole document with every accessor.
+// nhb2::pickle::parse on the bytes, then a walk over the whole document with every accessor;
+// then nhb2::pickle::parse_file on the same bytes written to a scratch file, read in windows of
+// 1-23 bytes, which must give the same document or the same error.
 void fuzz_pickle(const std::uint8_t* data, std::size_t size);
 
 // The bytes as a .nhb2 file: inspect_nhb2 and read_nhb2 on them as they are, then once more with

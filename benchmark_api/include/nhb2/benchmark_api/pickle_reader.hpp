@@ -15,17 +15,28 @@
 //         by a byte order) and BUILD with numpy's dtype state tuple (byte order at element 1),
 //       _codecs.encode(str, 'latin1') and builtins.bytes() (__builtin__.bytes), which is how
 //         Python 3 writes bytes at protocol <= 2 (numpy scalars pickled at protocol 2 need them).
-//     A numpy scalar becomes an ordinary integer, real or boolean node.
+//     A numpy scalar becomes an ordinary integer, real or boolean node. Its argument tuple and
+//     data bytes (and, at protocol <= 2, the text and the pair that _codecs.encode turned into
+//     those bytes) are fresh objects that Python never refers to again; when the data has 2 or
+//     more bytes they are not kept, so a scalar costs what a plain number costs. (1-byte data and
+//     1-char text may be objects CPython shares, which a pickle can refer to again: kept.)
 // Refused (nhb2::DataError, nothing is executed): every other GLOBAL/STACK_GLOBAL (refused the
 // moment the opcode is met), REDUCE on anything but the globals above, BUILD on anything but a
 // dtype, NEWOBJ, NEWOBJ_EX, INST, OBJ, EXT1/2/4, PERSID, BINPERSID, sets, bytearrays, out-of-band
 // buffers, Python 2 STRING; dtype objects or callables left in the data; unhashable dict keys;
-// containers nested deeper than kMaxDepth or containing themselves.
+// containers nested deeper than kMaxDepth or containing themselves; numpy scalars whose data
+// length differs from the dtype's size, whose dtype is not one of the codes above (complex,
+// datetime, str, void, object, structured), or whose arguments are not exactly (dtype, bytes);
+// numpy.dtype() with other than 1 to 3 arguments or non-boolean/integer flags, and BUILD states
+// that are not (version, byteorder, None, None, None, ...) with a byte order of < > = |; a memo
+// reference to a scalar's argument tuple, data bytes or encoded text that was not kept.
 // Errors: every malformed, truncated or hostile input throws nhb2::DataError whose message starts
 // with the source name and gives the byte offset of the offending opcode, e.g.
 //   "bench12.pkl: refused global 'os.system' at byte 17 (only numpy scalar/dtype are allowed)".
 // Lengths are checked against the remaining input before anything is allocated, the parser does
-// not recurse, and memory use is linear in the input size.
+// not recurse, and memory use is linear in the input size. parse_file() reads the file in
+// windows, so the input itself never sits in memory whole (a window grows only to hold one item
+// larger than it, such as a long string).
 //
 // The result is an arena Document: nodes are addressed by NodeId; a memo reference resolves to
 // the same NodeId as the original object (dicts of dicts sharing tuple keys share the key nodes).
@@ -109,7 +120,12 @@ class Document {
 };
 
 Document parse(const std::uint8_t* data, std::size_t size, const std::string& source_name);
-// Reads the whole file; DataError if it is missing or unreadable. The source name is the path.
-Document parse_file(const std::string& path);
+
+// Bytes read from a file at a time by parse_file().
+inline constexpr std::size_t kFileWindowBytes = std::size_t{16} << 20;
+
+// Parses a file, reading it window_bytes at a time; DataError if it is missing or unreadable.
+// The source name is the path; error offsets are file offsets, as for parse().
+Document parse_file(const std::string& path, std::size_t window_bytes = kFileWindowBytes);
 
 }  // namespace nhb2::pickle

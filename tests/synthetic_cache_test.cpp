@@ -9,6 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -156,4 +159,52 @@ TEST_CASE("concurrent processes filling the same empty cache leave one valid fil
     names.push_back(entry.path().filename().string());
   }
   CHECK(names == std::vector<std::string>{synthetic_cache_file_name(kDefaultSyntheticSeed)});
+}
+
+TEST_CASE("a symlink in the cache is replaced by a regular file, its target left alone",
+          "[synthetic_cache]") {
+  TempDir dir;
+  const std::string cache = dir.file("nhb2");
+  const std::string path = cache + "/" + synthetic_cache_file_name(3);
+  // A valid cache file of this very seed, but reached through a symlink: not trusted.
+  write_nhb2(make_synthetic_table(3), dir.file("elsewhere.nhb2"));
+  std::filesystem::create_directories(cache);
+  std::filesystem::create_symlink(dir.file("elsewhere.nhb2"), path);
+  const auto target_time = std::filesystem::last_write_time(dir.file("elsewhere.nhb2"));
+
+  const SyntheticLoad load = load_synthetic_table(3, cache);
+  CHECK(load.origin == SyntheticOrigin::stored);
+  CHECK(load.table.checksum() == generated_checksum());
+  CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(path)));
+  CHECK(std::filesystem::last_write_time(dir.file("elsewhere.nhb2")) == target_time);
+  CHECK(load_synthetic_table(3, cache).origin == SyntheticOrigin::cache);
+}
+
+TEST_CASE("a cache file owned by another user is not read", "[synthetic_cache]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/" + synthetic_cache_file_name(3);
+  write_nhb2(make_synthetic_table(3), path);
+  if (::geteuid() != 0 || ::chown(path.c_str(), 4242, 4242) != 0) {
+    WARN("skipped: giving a file to another user needs root");
+    return;
+  }
+  const SyntheticLoad load = load_synthetic_table(3, dir.path());
+  CHECK(load.origin == SyntheticOrigin::stored);  // replaced by this user's own file
+  CHECK(load.table.checksum() == generated_checksum());
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK(info.st_uid == ::geteuid());
+}
+
+TEST_CASE("a folder in place of the cache file falls back to generation with a warning",
+          "[synthetic_cache]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/" + synthetic_cache_file_name(3);
+  std::filesystem::create_directories(path + "/inside");
+  const SyntheticLoad load = load_synthetic_table(3, dir.path());
+  CHECK(load.origin == SyntheticOrigin::generated);
+  CHECK(load.table.checksum() == generated_checksum());
+  CHECK_THAT(load.warning, Catch::StartsWith("synthetic cache not written (" + path));
+  CHECK_THAT(load.warning, Catch::EndsWith("; generated in memory"));
+  CHECK(std::filesystem::is_directory(path + "/inside"));  // nothing of the user's is removed
 }

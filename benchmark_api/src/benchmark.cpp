@@ -6,6 +6,7 @@
 #include <nhb2/core/error.hpp>
 
 #include <cstdio>
+#include <mutex>
 
 namespace nhb2 {
 
@@ -43,10 +44,17 @@ Benchmark Benchmark::open(const std::string& path) {
   return Benchmark(read_nhb2(path));
 }
 
+struct Benchmark::LazyChecksum {
+  std::once_flag once;
+  std::string value;
+};
+
 Benchmark::Benchmark(Table table) {
   table.validate();
   table_ = std::make_shared<const Table>(std::move(table));
-  checksum_ = table_->checksum();
+  checksum_ = std::make_shared<LazyChecksum>();
+  class_of_cell_ = table_->class_of_cell().data();
+  num_seeds_ = table_->seeds().size();
   accuracy_[0] = table_->at(columns::kTrainAcc).values.data();
   accuracy_[1] = table_->at(columns::kValidAcc).values.data();
   accuracy_[2] = table_->at(columns::kTestAcc).values.data();
@@ -57,6 +65,11 @@ Benchmark::Benchmark(Table table) {
   total_trainval_time_ = table_->at(columns::kTotalTrainvalTime).values.data();
   total_test_time_ = table_->at(columns::kTotalTestTime).values.data();
   avg_acc_200_ = table_->at(columns::kAvgAcc200).values.data();
+}
+
+const std::string& Benchmark::checksum() const {
+  std::call_once(checksum_->once, [this] { checksum_->value = table_->checksum(); });
+  return checksum_->value;
 }
 
 int Benchmark::seed_index(int seed) const {
@@ -70,7 +83,7 @@ int Benchmark::seed_index(int seed) const {
 }
 
 double Benchmark::cost(const Config& config, Mode mode, int iepoch, int seed_index) const {
-  const std::size_t run = table_->run_row(class_of(config), config.hp_index(), seed_index);
+  const std::size_t run = run_row(config, seed_index);
   if (iepoch == kEpochsPerRun) {
     switch (mode) {
       case Mode::train:

@@ -110,19 +110,7 @@ QueryResult Session::evaluate(const Config& config, const QueryOptions& options)
   return answer(config, options);
 }
 
-QueryResult Session::query(const Config& config, const QueryOptions& options) {
-  if (options.epoch == kMaxEpochs && options.iepoch == 0 && options.seed == 0 &&
-      options.resume_from == 0 && options_.seed_policy == SeedPolicy::fixed &&
-      static_cast<unsigned>(options.mode) <= static_cast<unsigned>(Mode::test)) {
-    // The common case (a full-fidelity query at the session's seed) skips the general checks and
-    // computes the table row once; the answer is the same as below.
-    QueryResult result;
-    double cost = 0.0;
-    benchmark_.full_fidelity(config, options.mode, seed_index_, result.accuracy, cost);
-    result.cost = cost;
-    record(config, kEpochsPerRun, result.accuracy, cost, total_cost_ + cost, 0);
-    return result;
-  }
+QueryResult Session::query_general(const Config& config, const QueryOptions& options) {
   check(options);
   const QueryResult result = answer(config, options);
   if (options.epoch != kMaxEpochs) return result;
@@ -130,18 +118,6 @@ QueryResult Session::query(const Config& config, const QueryOptions& options) {
   record(config, options.iepoch == 0 ? kEpochsPerRun : options.iepoch, result.accuracy,
          *result.cost, total_cost_ + *result.cost, 0);
   return result;
-}
-
-void Session::record(const Config& config, int epochs, double acc, double cost, double wallclock,
-                     int worker) {
-  total_cost_ += cost;
-  if (!best_key_ || best_acc_ < acc) {
-    best_acc_ = acc;
-    best_cost_ = cost;
-    best_key_ = config;
-  }
-  log_.push_back(
-      LogRecord{config, epochs, worker, acc, cost, total_cost_, best_acc_, wallclock, *best_key_});
 }
 
 namespace {

@@ -34,6 +34,13 @@ std::string prepare_dir(const std::string& dir) {
   return "";
 }
 
+// True when `path` is a regular file of this user (not a symlink, folder or another user's
+// file): only such a file is read from the cache; anything else is replaced.
+bool own_regular_file(const std::string& path) {
+  struct stat info {};
+  return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == ::geteuid();
+}
+
 }  // namespace
 
 bool synthetic_cache_disabled() {
@@ -65,6 +72,7 @@ SyntheticLoad load_synthetic_table(std::uint64_t seed, const std::string& cache_
                          "synthetic cache not used (" + problem + "); generated in memory"};
   }
   try {
+    if (!own_regular_file(path)) throw DataError(path + ": not a file of this user");
     Table cached = read_nhb2(path);
     if (cached.source().kind == "synthetic" &&
         cached.source().description == make_synthetic_description(seed)) {

@@ -4,13 +4,6 @@
 #include <nhb2/core/format.hpp>
 #include <nhb2/core/hash.hpp>
 
-#include <cstdlib>
-#include <new>
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 namespace nhb2 {
 
 namespace {
@@ -23,26 +16,6 @@ const char* const kStandardPerRun[] = {columns::kTotalTrainTime, columns::kTotal
 
 }  // namespace
 
-void* allocate_column_memory(std::size_t bytes) {
-  constexpr std::size_t kHugePage = std::size_t{1} << 21;
-  if (bytes < kHugePage) {
-    void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
-    if (!pointer) throw std::bad_alloc();
-    return pointer;
-  }
-  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* pointer = std::aligned_alloc(kHugePage, rounded);
-  if (!pointer) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  ::madvise(pointer, rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
-#endif
-  return pointer;
-}
-
-void free_column_memory(void* pointer) noexcept {
-  std::free(pointer);
-}
-
 const char* column_kind_name(ColumnKind kind) {
   switch (kind) {
     case ColumnKind::per_epoch:
@@ -53,6 +26,14 @@ const char* column_kind_name(ColumnKind kind) {
       return "per_config";
   }
   return "?";
+}
+
+Table::Table(int num_classes, std::vector<int> seeds, std::vector<Column> columns)
+    : num_classes_(num_classes),
+      seeds_(std::move(seeds)),
+      cell_hash_(kNumCells),
+      columns_(std::move(columns)) {
+  class_of_cell_.fill(-1);
 }
 
 Table::Table(int num_classes, std::vector<int> seeds)

@@ -41,19 +41,19 @@ class Benchmark {
 
   const Table& table() const { return *table_; }
   const DataSource& source() const { return table_->source(); }
-  // Content checksum of the table (hex), computed once.
-  const std::string& checksum() const { return checksum_; }
+  // Content checksum of the table (hex): computed on the first call (it hashes every value, and
+  // a process that only queries never needs it), then kept; thread-safe, shared by copies.
+  const std::string& checksum() const;
 
   const std::vector<int>& seeds() const { return table_->seeds(); }
   // Index of a recorded seed; throws InvalidArgument listing the recorded seeds.
   int seed_index(int seed) const;
 
-  int class_of(const Config& config) const { return table_->class_of_cell()[config.cell_index()]; }
+  int class_of(const Config& config) const { return class_of_cell_[config.cell_index()]; }
 
   // Preconditions (checked by Session and the CLI): 1 <= iepoch <= 12, 0 <= seed_index < seeds.
   double accuracy(const Config& config, Mode mode, int iepoch, int seed_index) const {
-    const std::size_t row =
-        table_->epoch_row(class_of(config), config.hp_index(), seed_index, iepoch - 1);
+    const std::size_t row = run_row(config, seed_index) * kEpochsPerRun + (iepoch - 1);
     return accuracy_[static_cast<int>(mode)][row];
   }
   double cost(const Config& config, Mode mode, int iepoch, int seed_index) const;
@@ -61,7 +61,7 @@ class Benchmark {
   // computation: the hot path of a logged query.
   void full_fidelity(const Config& config, Mode mode, int seed_index, double& accuracy,
                      double& cost) const {
-    const std::size_t run = table_->run_row(class_of(config), config.hp_index(), seed_index);
+    const std::size_t run = run_row(config, seed_index);
     accuracy = accuracy_[static_cast<int>(mode)][run * kEpochsPerRun + (kEpochsPerRun - 1)];
     cost = mode == Mode::train ? total_train_time_[run] : total_trainval_time_[run];
     if (mode == Mode::test) cost += total_test_time_[run];
@@ -71,9 +71,19 @@ class Benchmark {
   }
 
  private:
+  // Table::run_row of the config's class and hp, from the cached members below.
+  std::size_t run_row(const Config& config, int seed_index) const {
+    const std::size_t config_row =
+        static_cast<std::size_t>(class_of(config)) * kNumHyperparameterPairs + config.hp_index();
+    return config_row * num_seeds_ + static_cast<std::size_t>(seed_index);
+  }
+
+  struct LazyChecksum;
   std::shared_ptr<const Table> table_;
-  std::string checksum_;
-  // Cached column pointers (into *table_) for the hot path.
+  std::shared_ptr<LazyChecksum> checksum_;
+  // Cached from *table_ for the hot path: no indirection through the table.
+  const std::int16_t* class_of_cell_ = nullptr;
+  std::size_t num_seeds_ = 0;
   const double* accuracy_[3] = {};
   const double* epoch_time_[3] = {};
   const double* total_train_time_ = nullptr;

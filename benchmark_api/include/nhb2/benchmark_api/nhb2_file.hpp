@@ -10,6 +10,11 @@
 //   file, unsupported version, wrong byte order, truncated, absurd dimensions, checksum mismatch,
 //   bad column directory, then Table::validate()). It never reads out of bounds, never crashes on
 //   any bytes, and never allocates more than the file's actual size justifies.
+// - read_nhb2 maps the file (read-only, private) and the returned table's columns are views of
+//   the mapping (column_values.hpp): no copy. The mapping lives as long as any column viewing it;
+//   the checksum is verified on every open over the mapped bytes. A file truncated by another
+//   process while mapped ends the process with SIGBUS at the next access to a lost page; nhb2
+//   itself only ever replaces files by renaming (docs/data-format.md, "Reading").
 // - The file checksum (stored in the header) guards the bytes of the file; it is not
 //   Table::checksum(), which hashes the table's content and is what results should cite.
 //   Version 2 stores XXH3-64 of every byte after the 56-byte header, so a user can check a file

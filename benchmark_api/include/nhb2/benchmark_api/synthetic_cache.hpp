@@ -7,7 +7,8 @@
 //   and a folder owned by another user is never read or written.
 // - The table for generator seed S is the file `synthetic-g<generator version>-s<S>.nhb2` there
 //   (kSyntheticGeneratorVersion, so a new generator never reads an old table).
-// - A cached file is used only when read_nhb2 accepts it (its XXH3 file checksum included) and its
+// - A cached file is used only when it is a regular file owned by this user (not a symlink) and
+//   read_nhb2 accepts it (its XXH3 file checksum included) and its
 //   source label is exactly the generator's for that version and seed; anything else (missing,
 //   truncated, damaged, foreign) is regenerated and written atomically over it (write_nhb2 renames
 //   a complete temporary file, so concurrent processes each see a whole file or none).

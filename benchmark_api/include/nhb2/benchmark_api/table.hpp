@@ -11,6 +11,7 @@
 // params, FLOPs), which are kept under their own names.
 // Accuracies are percent, times seconds, as stored by the source (never recomputed).
 
+#include <nhb2/benchmark_api/column_values.hpp>
 #include <nhb2/core/cell.hpp>
 #include <nhb2/core/config.hpp>
 #include <nhb2/core/constants.hpp>
@@ -28,28 +29,6 @@ constexpr std::array<int, 3> kReferenceSeeds = {222, 555, 888};
 
 enum class ColumnKind : std::uint8_t { per_epoch = 0, per_run = 1, per_config = 2 };
 const char* column_kind_name(ColumnKind kind);
-
-// Column storage. Large blocks are 2 MiB aligned and advised as transparent huge pages: a full
-// table is ~84 MB, and first-touching it in 4 KiB pages costs ~20x more than in huge pages on
-// virtual machines (measured: 400 ms vs 18 ms), which dominated opening a .nhb2 file.
-void* allocate_column_memory(std::size_t bytes);
-void free_column_memory(void* pointer) noexcept;
-
-template <typename T>
-struct ColumnAllocator {
-  using value_type = T;
-  ColumnAllocator() = default;
-  template <typename U>
-  ColumnAllocator(const ColumnAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(allocate_column_memory(n * sizeof(T))); }
-  void deallocate(T* pointer, std::size_t) noexcept { free_column_memory(pointer); }
-  template <typename U>
-  bool operator==(const ColumnAllocator<U>&) const noexcept { return true; }
-  template <typename U>
-  bool operator!=(const ColumnAllocator<U>&) const noexcept { return false; }
-};
-
-using ColumnValues = std::vector<double, ColumnAllocator<double>>;
 
 struct Column {
   std::string name;
@@ -82,6 +61,10 @@ class Table {
   // An empty table: num_classes classes, the given seeds, all standard columns zero-filled,
   // class_of_cell and cell_hash unset (-1 / empty).
   Table(int num_classes, std::vector<int> seeds);
+  // A table with exactly these columns, in this order (no zero-filled standard columns are
+  // allocated): for readers whose columns already exist, such as views of a mapped .nhb2 file.
+  // class_of_cell and cell_hash are unset as above; validate() checks the columns.
+  Table(int num_classes, std::vector<int> seeds, std::vector<Column> columns);
 
   int num_classes() const { return num_classes_; }
   int num_seeds() const { return static_cast<int>(seeds_.size()); }

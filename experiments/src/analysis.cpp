@@ -24,16 +24,16 @@ const std::vector<double> kCheckpointFractions = {0.01, 0.1, 0.5, 1.0};
 
 // The incumbent's value at epoch e after the run's last query with x <= at; -inf before any.
 double incumbent_at(const SweepHeader& header, const RunRecord& run, std::size_t e, double at) {
-  const auto& q = run.queries;
-  const auto it = std::upper_bound(q.begin(), q.end(), at, [&](double x, const QueryRecord& r) {
-    return x < curve_x(header, r);
-  });
-  if (it == q.begin()) return kNegInf;
-  return std::prev(it)->incumbent_test_accs[e];
+  const auto& steps = run.trace.steps;
+  const auto it =
+      std::upper_bound(steps.begin(), steps.end(), at,
+                       [&](double x, const IncumbentStep& s) { return x < curve_x(header, s); });
+  if (it == steps.begin()) return kNegInf;
+  return std::prev(it)->test_accs[e];
 }
 
 double final_value(const RunRecord& run, std::size_t e) {
-  return run.queries.empty() ? run.test_accs[e] : run.queries.back().incumbent_test_accs[e];
+  return run.trace.steps.empty() ? run.test_accs[e] : run.trace.steps.back().test_accs[e];
 }
 
 double t_quantile_975(std::size_t n) {
@@ -240,11 +240,11 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
         k, std::vector<std::vector<double>>(n, std::vector<double>(num_grid)));
     for (std::size_t o = 0; o < k; ++o) {
       for (std::size_t r = 0; r < n; ++r) {
-        const auto& q = runs[o][r]->queries;
+        const auto& q = runs[o][r]->trace.steps;
         std::size_t cursor = 0;
         for (std::size_t g = 0; g < num_grid; ++g) {
           while (cursor < q.size() && curve_x(h, q[cursor]) <= a.grid[g]) ++cursor;
-          inc[o][r][g] = cursor == 0 ? kNegInf : q[cursor - 1].incumbent_test_accs[e];
+          inc[o][r][g] = cursor == 0 ? kNegInf : q[cursor - 1].test_accs[e];
         }
       }
     }
@@ -404,9 +404,9 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
       std::vector<double> gaps;
       for (const RunRecord* r : runs[o]) {
         double held_best = kNegInf;
-        for (const auto& q : r->queries)
-          held_best = std::max(held_best, q.incumbent_test_accs[i200]);
-        gaps.push_back(r->queries.empty() ? 0.0 : held_best - final_value(*r, i200));
+        // Every query's value is one of the trace's steps.
+        for (const auto& s : r->trace.steps) held_best = std::max(held_best, s.test_accs[i200]);
+        gaps.push_back(r->trace.queries == 0 ? 0.0 : held_best - final_value(*r, i200));
       }
       a.proxy_gap.push_back(std::move(gaps));
     }
@@ -446,19 +446,26 @@ bool write_trajectory_regret_csv(std::FILE* file, const SweepData& data, const S
     out += ",regret_" + std::to_string(e) + ",percentile_" + std::to_string(e);
   }
   out += "\n";
+  std::string values;  // the current trace step's fields, formatted once per step
   for (const RunRecord& run : data.runs) {
     const std::string prefix = run.label + "," + std::to_string(run.run) + ",";
-    for (std::size_t step = 0; step < run.queries.size(); ++step) {
-      const QueryRecord& q = run.queries[step];
+    const auto& steps = run.trace.steps;
+    std::size_t next = 0;  // the trace step that starts next
+    for (std::size_t step = 0; step < run.trace.queries; ++step) {
+      if (next < steps.size() && steps[next].step == step) {
+        values.clear();
+        for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
+          values += ',';
+          append_double(values, h.best_test_accs[e] - steps[next].test_accs[e]);
+          values += ',';
+          if (space) append_double(values, space->percentile_of(e, steps[next].test_accs[e]));
+        }
+        values += '\n';
+        ++next;
+      }
       out += prefix;
       out += std::to_string(step);
-      for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
-        out += ',';
-        append_double(out, h.best_test_accs[e] - q.incumbent_test_accs[e]);
-        out += ',';
-        if (space) append_double(out, space->percentile_of(e, q.incumbent_test_accs[e]));
-      }
-      out += '\n';
+      out += values;
       if (out.size() > (1u << 20)) {
         if (std::fwrite(out.data(), 1, out.size(), file) != out.size()) return false;
         out.clear();

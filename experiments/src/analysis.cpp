@@ -440,6 +440,15 @@ std::string regret_csv(const SweepData& data, const Analysis& a) {
 }
 
 bool write_trajectory_regret_csv(std::FILE* file, const SweepData& data, const SpaceTable* space) {
+  return write_trajectory_regret_csv(
+      [file](std::string_view chunk) {
+        return std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+      },
+      data, space);
+}
+
+bool write_trajectory_regret_csv(const std::function<bool(std::string_view)>& sink,
+                                 const SweepData& data, const SpaceTable* space) {
   const SweepHeader& h = data.header;
   std::string out = format_header(h) + "optimizer,run,step";
   for (int e : h.report_epochs) {
@@ -467,12 +476,12 @@ bool write_trajectory_regret_csv(std::FILE* file, const SweepData& data, const S
       out += std::to_string(step);
       out += values;
       if (out.size() > (1u << 20)) {
-        if (std::fwrite(out.data(), 1, out.size(), file) != out.size()) return false;
+        if (!sink(out)) return false;
         out.clear();
       }
     }
   }
-  return std::fwrite(out.data(), 1, out.size(), file) == out.size();
+  return sink(out);
 }
 
 std::string regret_curves_csv(const SweepData& data, const Analysis& a) {

@@ -52,8 +52,10 @@ std::string run_columns(const std::vector<int>& epochs) {
          epochs_suffix_columns("test_acc_", epochs);
 }
 
-void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t num_epochs) {
-  const std::string prefix = r.label + "," + std::to_string(r.run) + ",";
+// `line_prefix` starts every line (a checkpoint's "Q,").
+void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t num_epochs,
+                            const std::string& line_prefix = "") {
+  const std::string prefix = line_prefix + r.label + "," + std::to_string(r.run) + ",";
   for (std::size_t step = 0; step < r.queries.size(); ++step) {
     const QueryRecord& q = r.queries[step];
     out += prefix;
@@ -327,15 +329,8 @@ std::string checkpoint_text(const RunRecord& record, const std::vector<int>& rep
   out += "# R " + run_columns(report_epochs) + "\n";
   out += "R,";
   append_run_row(out, record);
-  std::string rows;
-  append_trajectory_rows(rows, record, report_epochs.size());
-  std::size_t start = 0;
-  while (start < rows.size()) {
-    const std::size_t end = rows.find('\n', start);
-    out += "Q,";
-    out.append(rows, start, end - start + 1);
-    start = end + 1;
-  }
+  out.reserve(out.size() + record.queries.size() * (record.label.size() + 200));
+  append_trajectory_rows(out, record, report_epochs.size(), "Q,");
   out += "END\n";  // a complete file ends with this line
   return out;
 }

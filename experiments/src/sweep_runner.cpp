@@ -14,6 +14,7 @@
 #include <array>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -425,15 +426,25 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   SweepData data;
   data.header = make_sweep_header(config, benchmark);
   data.runs = std::move(records);
-  write_trajectories_from_checkpoints(config.output, data);
-  write_file_atomic(config.output + "/runs.csv", runs_csv(data));
-  outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
-  if (config.objectives) {
-    const std::string warning = write_mo_report(config.output, data, benchmark, *config.objectives,
-                                                config.seed_policy, options.report.plots);
-    if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
+  // trajectories.csv (copied from the checkpoints) is written on a second thread while the
+  // reports are computed from the traces.
+  std::future<void> trajectories_written = std::async(
+      std::launch::async, [&] { write_trajectories_from_checkpoints(config.output, data); });
+  try {
+    write_file_atomic(config.output + "/runs.csv", runs_csv(data));
+    outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
+    if (config.objectives) {
+      const std::string warning =
+          write_mo_report(config.output, data, benchmark, *config.objectives, config.seed_policy,
+                          options.report.plots);
+      if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
+    }
+    write_analysis_report(config.output, data, &benchmark);
+  } catch (...) {
+    trajectories_written.wait();  // it reads `data`
+    throw;
   }
-  write_analysis_report(config.output, data, &benchmark);
+  trajectories_written.get();
   // Combined: the folder now holds exactly what one unsharded sweep leaves.
   std::error_code ec;
   fs::remove_all(fs::path(config.output) / "shards", ec);

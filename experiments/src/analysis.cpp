@@ -295,17 +295,19 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
     ea.rank_mean.assign(k, std::vector<double>(num_grid, 1.0));
     ea.rank_lo = ea.rank_hi = ea.rank_mean;
     if (k >= 2 && n >= 1) {
-      std::vector<std::vector<std::vector<double>>> ranks(
-          num_grid, std::vector<std::vector<double>>(n));  // [g][run][o]
+      // ranks[(g * n + run) * k + o], one block: the bootstrap below reads it 200 times.
+      std::vector<double> ranks(num_grid * n * k);
+      const auto rank_of = [&](std::size_t g, std::size_t r) { return &ranks[(g * n + r) * k]; };
       for (std::size_t g = 0; g < num_grid; ++g) {
+        std::vector<double> block(k);
         for (std::size_t r = 0; r < n; ++r) {
-          std::vector<double> block(k);
           for (std::size_t o = 0; o < k; ++o) block[o] = inc[o][r][g];
-          ranks[g][r] = descending_ranks(block);
+          const std::vector<double> block_ranks = descending_ranks(block);
+          std::copy(block_ranks.begin(), block_ranks.end(), rank_of(g, r));
         }
         for (std::size_t o = 0; o < k; ++o) {
           double sum = 0.0;
-          for (std::size_t r = 0; r < n; ++r) sum += ranks[g][r][o];
+          for (std::size_t r = 0; r < n; ++r) sum += rank_of(g, r)[o];
           ea.rank_mean[o][g] = ea.rank_lo[o][g] = ea.rank_hi[o][g] = sum / static_cast<double>(n);
         }
       }
@@ -322,7 +324,8 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
           for (std::size_t g = 0; g < num_grid; ++g) {
             std::vector<double> sums(k, 0.0);
             for (std::size_t d : draw) {
-              for (std::size_t o = 0; o < k; ++o) sums[o] += ranks[g][d][o];
+              const double* drawn = rank_of(g, d);
+              for (std::size_t o = 0; o < k; ++o) sums[o] += drawn[o];
             }
             for (std::size_t o = 0; o < k; ++o) boot[o][g][b] = sums[o] / static_cast<double>(n);
           }

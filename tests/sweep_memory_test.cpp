@@ -1,6 +1,9 @@
 // A sweep's memory does not grow with its runs or trajectory rows (sweep_results.hpp: runs keep
-// an incumbent trace, trajectories.csv is streamed from the checkpoints). Measured as the peak
-// RSS of `nhb2 sweep` child processes (wait4), so other tests' allocations do not count.
+// an incumbent trace, trajectories.csv is streamed from the checkpoints): measured as the peak
+// RSS of `nhb2 sweep` child processes (wait4), so other tests' allocations do not count; and the
+// two pieces that bound it.
+
+#include <nhb2/experiments/sweep_results.hpp>
 
 #include "test_support.hpp"
 
@@ -71,4 +74,47 @@ TEST_CASE("a sweep's peak memory does not grow with ten times the runs", "[sweep
   INFO("peak RSS: 30 runs " << small << " kB, 300 runs " << large << " kB");
   CHECK(large - small < 5 * 1024);
 #endif
+}
+
+TEST_CASE("an incumbent trace keeps the queries where the incumbent changes", "[sweep][memory]") {
+  nhb2::RunRecord run;
+  // total_cost 10, 20, 15 (x may dip: the curves count a query once x passed every earlier x),
+  // 40, 50; the incumbent's accuracy changes at queries 0, 2 and 4.
+  const double costs[] = {10, 20, 15, 40, 50};
+  const double accs[] = {80, 80, 85, 85, 90};
+  for (int i = 0; i < 5; ++i) {
+    nhb2::QueryRecord q;
+    q.total_cost = costs[i];
+    q.wallclock = 2 * costs[i];
+    q.incumbent_test_accs = {accs[i], accs[i] + 5};
+    run.queries.push_back(q);
+  }
+  nhb2::trace_queries(run);
+  nhb2::drop_queries(run);
+  CHECK(run.queries.empty());
+  const nhb2::IncumbentTrace& t = run.trace;
+  CHECK(t.queries == 5);
+  REQUIRE(t.steps.size() == 3);
+  CHECK(t.steps[0].step == 0);
+  CHECK(t.steps[1].step == 2);
+  CHECK(t.steps[1].total_cost == 20);  // the running maximum, not query 2's 15
+  CHECK(t.steps[1].wallclock == 40);
+  CHECK(t.steps[1].test_accs[1] == 90);
+  CHECK(t.steps[2].step == 4);
+  CHECK(t.first_total_cost == 10);
+  CHECK(t.last_total_cost == 50);
+  CHECK(t.last_wallclock == 100);
+}
+
+TEST_CASE("trajectories.csv rows are a checkpoint's Q lines, and a changed checkpoint is refused",
+          "[sweep][memory]") {
+  const std::string checkpoint =
+      "# nhb2 sweep checkpoint v2\n# R columns\nR,rs,0,1,2,10,budget,...\nQ,rs,0,0,a\nQ,rs,0,1,b\n"
+      "END\n";
+  std::string out = "head\n";
+  nhb2::append_checkpoint_rows(out, checkpoint, 2, "runs/rs/0.csv");
+  CHECK(out == "head\nrs,0,0,a\nrs,0,1,b\n");
+  CHECK_THROWS_WITH(nhb2::append_checkpoint_rows(out, checkpoint, 3, "runs/rs/0.csv"),
+                    Catch::Matchers::Contains("runs/rs/0.csv") &&
+                        Catch::Matchers::Contains("holds 2 trajectory rows, expected 3"));
 }

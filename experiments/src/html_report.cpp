@@ -574,16 +574,17 @@ void write_analysis_report(const std::string& dir, const SweepData& data,
   }
   // trajectory_regret.csv (one row per query, the largest of these files) is written to its
   // temporary file on a second thread while the analysis is computed; every file is renamed into
-  // place only once everything has been computed.
+  // place only once everything has been computed. (Deferred to get() when no thread can start.)
   AtomicFile trajectory_regret(dir + "/trajectory_regret.csv");
-  std::future<void> trajectory_regret_written = std::async(std::launch::async, [&] {
-    write_trajectory_regret_csv(
-        [&](std::string_view chunk) {
-          trajectory_regret.write(chunk);
-          return true;
-        },
-        data, space.get());
-  });
+  std::future<void> trajectory_regret_written =
+      std::async(std::launch::async | std::launch::deferred, [&] {
+        write_trajectory_regret_csv(
+            [&](std::string_view chunk) {
+              trajectory_regret.write(chunk);
+              return true;
+            },
+            data, space.get());
+      });
   std::string regret, regret_curves, statistics, html;
   try {
     const Analysis analysis = compute_analysis(data, space.get());

@@ -427,9 +427,10 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   data.header = make_sweep_header(config, benchmark);
   data.runs = std::move(records);
   // trajectories.csv (copied from the checkpoints) is written on a second thread while the
-  // reports are computed from the traces.
-  std::future<void> trajectories_written = std::async(
-      std::launch::async, [&] { write_trajectories_from_checkpoints(config.output, data); });
+  // reports are computed from the traces (here, at get(), when no thread can be started).
+  std::future<void> trajectories_written =
+      std::async(std::launch::async | std::launch::deferred,
+                 [&] { write_trajectories_from_checkpoints(config.output, data); });
   try {
     write_file_atomic(config.output + "/runs.csv", runs_csv(data));
     outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;

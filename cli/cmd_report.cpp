@@ -72,7 +72,8 @@ int run_report(const std::vector<std::string>& args) {
                     "CONFIG --merge --out " +
                     dir + " (docs/sweeps.md)");
   }
-  const SweepData data = read_sweep_results(dir);
+  // The queries themselves are not needed: the traces hold what the report reads.
+  const SweepData data = read_sweep_results(dir, /*keep_queries=*/false);
   ReportOptions report_options;
   report_options.plots = vm.count("no-plots") == 0;
   if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {

@@ -43,6 +43,7 @@ nhb2::SweepData make_data(std::size_t k, std::size_t n) {
         run.queries.push_back(q);
       }
       run.test_accs = {run.queries.back().incumbent_test_accs[0]};
+      nhb2::trace_queries(run);
       data.runs.push_back(run);
     }
   }

@@ -143,6 +143,40 @@ TEST_CASE("the KDE's density is a product of Aitchison-Aitken kernels", "[bohb]"
   CHECK(wide.pdf(with_lr(3)) == Approx(1.0 / 8));
 }
 
+TEST_CASE("the KDE's tabulated density equals the direct product formula bit for bit", "[bohb]") {
+  // pdf() adds tabulated products (kde.hpp); this is the formula it must reproduce exactly.
+  Rng rng(20261201);
+  const std::vector<std::vector<int>> dim_sets = {
+      {0, 1, 2, 3, 4, 5, 6, 7}, {kLrDim}, {0, 3, 7}, {7, 2, 0, 5}};
+  for (const auto& dims : dim_sets) {
+    for (int n : {1, 2, 17, 300}) {
+      std::vector<Config> data;
+      for (int i = 0; i < n; ++i) data.push_back(Config::from_index(uniform_index(rng, 9000)));
+      const CategoricalKde kde(data, dims, 0.2);
+      std::vector<double> same, different;
+      for (std::size_t d = 0; d < dims.size(); ++d) {
+        const int levels = kDimSizes[dims[d]];
+        const double lambda = std::min(kde.bandwidths()[d], (levels - 1.0) / levels);
+        same.push_back(1.0 - lambda);
+        different.push_back(lambda / (levels - 1.0));
+      }
+      for (int probe = 0; probe < 50; ++probe) {
+        const Config x = probe % 2 ? data[static_cast<std::size_t>(probe) % data.size()]
+                                   : Config::from_index(uniform_index(rng, kNumConfigs));
+        double sum = 0.0;
+        for (const Config& datum : data) {
+          double product = 1.0;
+          for (std::size_t d = 0; d < dims.size(); ++d) {
+            product *= datum.values[dims[d]] == x.values[dims[d]] ? same[d] : different[d];
+          }
+          sum += product;
+        }
+        CHECK(kde.pdf(x) == sum / n);
+      }
+    }
+  }
+}
+
 TEST_CASE("sampling a KDE concentrated on one value keeps it with probability 1 - bw + bw/c",
           "[bohb]") {
   Config base;

@@ -5,7 +5,6 @@
 #include "option_checks.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 
 namespace nhb2 {
@@ -47,6 +46,7 @@ void Bohb::reset(const SearchSpace& space, Rng rng) {
   min_points_ = std::max(options_.min_points_in_model, d + 1);
   brackets_.clear();
   observations_.clear();
+  ranking_.clear();
   models_.clear();
   pending_.clear();
   next_id_ = 0;
@@ -157,14 +157,15 @@ void Bohb::new_result(const Config& config, int epochs, double valid_acc) {
   std::vector<Observed>& observed = observations_[epochs];
   observed.push_back(Observed{config, valid_acc});
   const int n = static_cast<int>(observed.size());
+  // The new result goes after every earlier one at least as good: a stable sort's order.
+  std::vector<int>& order = ranking_[epochs];
+  const auto at = std::find_if(order.begin(), order.end(),
+                               [&](int i) { return observed[i].valid_acc < valid_acc; });
+  order.insert(at, n - 1);
   if (n < min_points_) return;
 
   const int n_good = std::max(min_points_, (options_.top_n_percent * n) / 100);
   const int n_bad = std::max(min_points_, ((100 - options_.top_n_percent) * n) / 100);
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return observed[a].valid_acc > observed[b].valid_acc; });
   std::vector<Config> good;
   std::vector<Config> bad;
   for (int rank = 0; rank < n; ++rank) {

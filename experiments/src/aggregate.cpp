@@ -30,13 +30,19 @@ double curve_x(const SweepHeader& header, const QueryRecord& query) {
   return header.curve_axis == "wallclock" ? query.wallclock : query.total_cost;
 }
 
+double curve_x(const SweepHeader& header, const IncumbentStep& step) {
+  return header.curve_axis == "wallclock" ? step.wallclock : step.total_cost;
+}
+
 std::vector<double> cost_grid(const SweepData& data) {
+  const bool wallclock = data.header.curve_axis == "wallclock";
   double lo = std::numeric_limits<double>::infinity();
   double hi = 0.0;
   for (const auto& r : data.runs) {
-    if (r.queries.empty()) continue;
-    lo = std::min(lo, curve_x(data.header, r.queries.front()));
-    hi = std::max(hi, curve_x(data.header, r.queries.back()));
+    const IncumbentTrace& t = r.trace;
+    if (t.queries == 0) continue;
+    lo = std::min(lo, wallclock ? t.first_wallclock : t.first_total_cost);
+    hi = std::max(hi, wallclock ? t.last_wallclock : t.last_total_cost);
   }
   const int n = data.header.curve_points;
   std::vector<double> grid(static_cast<std::size_t>(n));
@@ -64,19 +70,19 @@ std::vector<OptimizerCurve> compute_curves(const SweepData& data) {
     const std::vector<const RunRecord*> runs = runs_of(data, label);
     OptimizerCurve curve;
     curve.label = label;
-    std::vector<std::size_t> cursor(runs.size(), 0);  // queries at or below the grid cost
+    std::vector<std::size_t> cursor(runs.size(), 0);  // trace steps at or below the grid cost
     for (double cost : grid) {
       std::vector<std::vector<double>> acc(num_epochs), regret(num_epochs);
       for (std::size_t i = 0; i < runs.size(); ++i) {
-        const auto& queries = runs[i]->queries;
-        while (cursor[i] < queries.size() && curve_x(data.header, queries[cursor[i]]) <= cost) {
+        const auto& steps = runs[i]->trace.steps;
+        while (cursor[i] < steps.size() && curve_x(data.header, steps[cursor[i]]) <= cost) {
           ++cursor[i];
         }
         if (cursor[i] == 0) continue;
-        const QueryRecord& q = queries[cursor[i] - 1];
+        const IncumbentStep& q = steps[cursor[i] - 1];
         for (std::size_t e = 0; e < num_epochs; ++e) {
-          acc[e].push_back(q.incumbent_test_accs[e]);
-          regret[e].push_back(data.header.best_test_accs[e] - q.incumbent_test_accs[e]);
+          acc[e].push_back(q.test_accs[e]);
+          regret[e].push_back(data.header.best_test_accs[e] - q.test_accs[e]);
         }
       }
       CurvePoint point;
@@ -109,7 +115,7 @@ Summary compute_summary(const SweepData& data) {
     std::vector<double> queries, costs;
     for (const RunRecord* r : runs) {
       for (std::size_t e = 0; e < num_epochs; ++e) finals[o][e].push_back(r->test_accs[e]);
-      queries.push_back(static_cast<double>(r->queries.size()));
+      queries.push_back(static_cast<double>(r->trace.queries));
       costs.push_back(r->total_cost);
     }
     for (std::size_t e = 0; e < num_epochs; ++e) {

@@ -24,16 +24,16 @@ const std::vector<double> kCheckpointFractions = {0.01, 0.1, 0.5, 1.0};
 
 // The incumbent's value at epoch e after the run's last query with x <= at; -inf before any.
 double incumbent_at(const SweepHeader& header, const RunRecord& run, std::size_t e, double at) {
-  const auto& q = run.queries;
-  const auto it = std::upper_bound(q.begin(), q.end(), at, [&](double x, const QueryRecord& r) {
-    return x < curve_x(header, r);
-  });
-  if (it == q.begin()) return kNegInf;
-  return std::prev(it)->incumbent_test_accs[e];
+  const auto& steps = run.trace.steps;
+  const auto it =
+      std::upper_bound(steps.begin(), steps.end(), at,
+                       [&](double x, const IncumbentStep& s) { return x < curve_x(header, s); });
+  if (it == steps.begin()) return kNegInf;
+  return std::prev(it)->test_accs[e];
 }
 
 double final_value(const RunRecord& run, std::size_t e) {
-  return run.queries.empty() ? run.test_accs[e] : run.queries.back().incumbent_test_accs[e];
+  return run.trace.steps.empty() ? run.test_accs[e] : run.trace.steps.back().test_accs[e];
 }
 
 double t_quantile_975(std::size_t n) {
@@ -240,11 +240,11 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
         k, std::vector<std::vector<double>>(n, std::vector<double>(num_grid)));
     for (std::size_t o = 0; o < k; ++o) {
       for (std::size_t r = 0; r < n; ++r) {
-        const auto& q = runs[o][r]->queries;
+        const auto& q = runs[o][r]->trace.steps;
         std::size_t cursor = 0;
         for (std::size_t g = 0; g < num_grid; ++g) {
           while (cursor < q.size() && curve_x(h, q[cursor]) <= a.grid[g]) ++cursor;
-          inc[o][r][g] = cursor == 0 ? kNegInf : q[cursor - 1].incumbent_test_accs[e];
+          inc[o][r][g] = cursor == 0 ? kNegInf : q[cursor - 1].test_accs[e];
         }
       }
     }
@@ -295,17 +295,19 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
     ea.rank_mean.assign(k, std::vector<double>(num_grid, 1.0));
     ea.rank_lo = ea.rank_hi = ea.rank_mean;
     if (k >= 2 && n >= 1) {
-      std::vector<std::vector<std::vector<double>>> ranks(
-          num_grid, std::vector<std::vector<double>>(n));  // [g][run][o]
+      // ranks[(g * n + run) * k + o], one block: the bootstrap below reads it 200 times.
+      std::vector<double> ranks(num_grid * n * k);
+      const auto rank_of = [&](std::size_t g, std::size_t r) { return &ranks[(g * n + r) * k]; };
       for (std::size_t g = 0; g < num_grid; ++g) {
+        std::vector<double> block(k);
         for (std::size_t r = 0; r < n; ++r) {
-          std::vector<double> block(k);
           for (std::size_t o = 0; o < k; ++o) block[o] = inc[o][r][g];
-          ranks[g][r] = descending_ranks(block);
+          const std::vector<double> block_ranks = descending_ranks(block);
+          std::copy(block_ranks.begin(), block_ranks.end(), rank_of(g, r));
         }
         for (std::size_t o = 0; o < k; ++o) {
           double sum = 0.0;
-          for (std::size_t r = 0; r < n; ++r) sum += ranks[g][r][o];
+          for (std::size_t r = 0; r < n; ++r) sum += rank_of(g, r)[o];
           ea.rank_mean[o][g] = ea.rank_lo[o][g] = ea.rank_hi[o][g] = sum / static_cast<double>(n);
         }
       }
@@ -322,7 +324,8 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
           for (std::size_t g = 0; g < num_grid; ++g) {
             std::vector<double> sums(k, 0.0);
             for (std::size_t d : draw) {
-              for (std::size_t o = 0; o < k; ++o) sums[o] += ranks[g][d][o];
+              const double* drawn = rank_of(g, d);
+              for (std::size_t o = 0; o < k; ++o) sums[o] += drawn[o];
             }
             for (std::size_t o = 0; o < k; ++o) boot[o][g][b] = sums[o] / static_cast<double>(n);
           }
@@ -404,9 +407,9 @@ Analysis compute_analysis(const SweepData& data, const SpaceTable* space) {
       std::vector<double> gaps;
       for (const RunRecord* r : runs[o]) {
         double held_best = kNegInf;
-        for (const auto& q : r->queries)
-          held_best = std::max(held_best, q.incumbent_test_accs[i200]);
-        gaps.push_back(r->queries.empty() ? 0.0 : held_best - final_value(*r, i200));
+        // Every query's value is one of the trace's steps.
+        for (const auto& s : r->trace.steps) held_best = std::max(held_best, s.test_accs[i200]);
+        gaps.push_back(r->trace.queries == 0 ? 0.0 : held_best - final_value(*r, i200));
       }
       a.proxy_gap.push_back(std::move(gaps));
     }
@@ -440,32 +443,48 @@ std::string regret_csv(const SweepData& data, const Analysis& a) {
 }
 
 bool write_trajectory_regret_csv(std::FILE* file, const SweepData& data, const SpaceTable* space) {
+  return write_trajectory_regret_csv(
+      [file](std::string_view chunk) {
+        return std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+      },
+      data, space);
+}
+
+bool write_trajectory_regret_csv(const std::function<bool(std::string_view)>& sink,
+                                 const SweepData& data, const SpaceTable* space) {
   const SweepHeader& h = data.header;
   std::string out = format_header(h) + "optimizer,run,step";
   for (int e : h.report_epochs) {
     out += ",regret_" + std::to_string(e) + ",percentile_" + std::to_string(e);
   }
   out += "\n";
+  std::string values;  // the current trace step's fields, formatted once per step
   for (const RunRecord& run : data.runs) {
     const std::string prefix = run.label + "," + std::to_string(run.run) + ",";
-    for (std::size_t step = 0; step < run.queries.size(); ++step) {
-      const QueryRecord& q = run.queries[step];
+    const auto& steps = run.trace.steps;
+    std::size_t next = 0;  // the trace step that starts next
+    for (std::size_t step = 0; step < run.trace.queries; ++step) {
+      if (next < steps.size() && steps[next].step == step) {
+        values.clear();
+        for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
+          values += ',';
+          append_double(values, h.best_test_accs[e] - steps[next].test_accs[e]);
+          values += ',';
+          if (space) append_double(values, space->percentile_of(e, steps[next].test_accs[e]));
+        }
+        values += '\n';
+        ++next;
+      }
       out += prefix;
       out += std::to_string(step);
-      for (std::size_t e = 0; e < h.report_epochs.size(); ++e) {
-        out += ',';
-        append_double(out, h.best_test_accs[e] - q.incumbent_test_accs[e]);
-        out += ',';
-        if (space) append_double(out, space->percentile_of(e, q.incumbent_test_accs[e]));
-      }
-      out += '\n';
+      out += values;
       if (out.size() > (1u << 20)) {
-        if (std::fwrite(out.data(), 1, out.size(), file) != out.size()) return false;
+        if (!sink(out)) return false;
         out.clear();
       }
     }
   }
-  return std::fwrite(out.data(), 1, out.size(), file) == out.size();
+  return sink(out);
 }
 
 std::string regret_curves_csv(const SweepData& data, const Analysis& a) {

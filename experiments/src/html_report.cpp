@@ -12,8 +12,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
+#include <string_view>
 
 namespace nhb2 {
 
@@ -571,18 +573,35 @@ void write_analysis_report(const std::string& dir, const SweepData& data,
       at = end + 1;
     }
   }
-  const Analysis analysis = compute_analysis(data, space.get());
-  const std::string regret = regret_csv(data, analysis);
-  const std::string regret_curves = regret_curves_csv(data, analysis);
-  const std::string statistics = statistics_md(data, analysis);
-  std::string html = report_html(data, analysis, resolved);
-  insert_mo_section(html, mo_html_section(dir));  // "" unless write_mo_report() ran first
+  // trajectory_regret.csv (one row per query, the largest of these files) is written to its
+  // temporary file on a second thread while the analysis is computed; every file is renamed into
+  // place only once everything has been computed. (Deferred to get() when no thread can start.)
+  AtomicFile trajectory_regret(dir + "/trajectory_regret.csv");
+  std::future<void> trajectory_regret_written =
+      std::async(std::launch::async | std::launch::deferred, [&] {
+        write_trajectory_regret_csv(
+            [&](std::string_view chunk) {
+              trajectory_regret.write(chunk);
+              return true;
+            },
+            data, space.get());
+      });
+  std::string regret, regret_curves, statistics, html;
+  try {
+    const Analysis analysis = compute_analysis(data, space.get());
+    regret = regret_csv(data, analysis);
+    regret_curves = regret_curves_csv(data, analysis);
+    statistics = statistics_md(data, analysis);
+    html = report_html(data, analysis, resolved);
+  } catch (...) {
+    trajectory_regret_written.wait();  // it writes into a file this frame owns
+    throw;
+  }
+  trajectory_regret_written.get();
   if (benchmark) write_file_atomic(space_path, space_text);
   write_file_atomic(dir + "/regret.csv", regret);
   write_file_atomic(dir + "/regret_curves.csv", regret_curves);
-  write_file_atomic(dir + "/trajectory_regret.csv", [&](std::FILE* file) {
-    return write_trajectory_regret_csv(file, data, space.get());
-  });
+  trajectory_regret.commit();
   write_file_atomic(dir + "/statistics.md", statistics);
   write_file_atomic(dir + "/report.html", html);
 }

@@ -21,9 +21,15 @@ namespace nhb2 {
 namespace {
 
 void append_config(std::string& out, const Config& config) {
+  // format_lr searches the shortest round-trip text with printf: done once per learning rate.
+  static const std::array<std::string, kNumLearningRates> kLrTexts = [] {
+    std::array<std::string, kNumLearningRates> texts;
+    for (int i = 0; i < kNumLearningRates; ++i) texts[i] = format_lr(kLearningRates[i]);
+    return texts;
+  }();
   out += format_cellcode(config.cell());
   out += ',';
-  out += format_lr(config.lr());
+  out += kLrTexts[static_cast<std::size_t>(config.lr_index())];
   out += ',';
   out += std::to_string(config.batch_size());
 }
@@ -46,8 +52,10 @@ std::string run_columns(const std::vector<int>& epochs) {
          epochs_suffix_columns("test_acc_", epochs);
 }
 
-void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t num_epochs) {
-  const std::string prefix = r.label + "," + std::to_string(r.run) + ",";
+// `line_prefix` starts every line (a checkpoint's "Q,").
+void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t num_epochs,
+                            const std::string& line_prefix = "") {
+  const std::string prefix = line_prefix + r.label + "," + std::to_string(r.run) + ",";
   for (std::size_t step = 0; step < r.queries.size(); ++step) {
     const QueryRecord& q = r.queries[step];
     out += prefix;
@@ -78,7 +86,7 @@ void append_trajectory_rows(std::string& out, const RunRecord& r, std::size_t nu
 
 void append_run_row(std::string& out, const RunRecord& r) {
   out += r.label + "," + std::to_string(r.run) + "," + std::to_string(r.run_seed) + "," +
-         std::to_string(r.queries.size()) + ",";
+         std::to_string(r.trace.queries) + ",";
   append_double(out, r.total_cost);
   out += "," + r.stop_reason + ",";
   append_config(out, r.incumbent);
@@ -201,6 +209,35 @@ std::vector<int> parse_int_list(const std::string& text) {
 
 }  // namespace
 
+void IncumbentTrace::add(const QueryRecord& query) {
+  if (queries == 0) {
+    first_total_cost = max_total_cost = query.total_cost;
+    first_wallclock = max_wallclock = query.wallclock;
+  }
+  last_total_cost = query.total_cost;
+  last_wallclock = query.wallclock;
+  max_total_cost = std::max(max_total_cost, query.total_cost);
+  max_wallclock = std::max(max_wallclock, query.wallclock);
+  if (steps.empty() || steps.back().test_accs != query.incumbent_test_accs) {
+    IncumbentStep step;
+    step.step = queries;
+    step.total_cost = max_total_cost;
+    step.wallclock = max_wallclock;
+    step.test_accs = query.incumbent_test_accs;
+    steps.push_back(step);
+  }
+  ++queries;
+}
+
+void trace_queries(RunRecord& run) {
+  run.trace = IncumbentTrace{};
+  for (const QueryRecord& q : run.queries) run.trace.add(q);
+}
+
+void drop_queries(RunRecord& run) {
+  std::vector<QueryRecord>().swap(run.queries);
+}
+
 std::string describe_source(const SweepHeader& h) {
   if (h.data_description.compare(0, h.data_kind.size(), h.data_kind) == 0) {
     return h.data_description;
@@ -237,9 +274,12 @@ std::string format_header(const SweepHeader& h) {
   return out;
 }
 
+std::string trajectories_csv_head(const SweepHeader& header) {
+  return format_header(header) + trajectory_columns(header.report_epochs) + "\n";
+}
+
 std::string trajectories_csv(const SweepData& data) {
-  std::string out = format_header(data.header);
-  out += trajectory_columns(data.header.report_epochs) + "\n";
+  std::string out = trajectories_csv_head(data.header);
   std::size_t rows = 0;
   for (const auto& r : data.runs) rows += r.queries.size();
   out.reserve(out.size() + rows * 160);
@@ -248,8 +288,7 @@ std::string trajectories_csv(const SweepData& data) {
 }
 
 bool write_trajectories_csv(std::FILE* file, const SweepData& data) {
-  std::string chunk = format_header(data.header);
-  chunk += trajectory_columns(data.header.report_epochs) + "\n";
+  std::string chunk = trajectories_csv_head(data.header);
   for (const auto& r : data.runs) {
     append_trajectory_rows(chunk, r, data.header.report_epochs.size());
     if (chunk.size() > (1u << 20)) {
@@ -258,6 +297,24 @@ bool write_trajectories_csv(std::FILE* file, const SweepData& data) {
     }
   }
   return std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+}
+
+void append_checkpoint_rows(std::string& out, std::string_view checkpoint,
+                            std::size_t expected_rows, const std::string& where) {
+  std::size_t rows = 0;
+  for (std::size_t at = 0; at < checkpoint.size();) {
+    std::size_t end = checkpoint.find('\n', at);
+    end = end == std::string_view::npos ? checkpoint.size() : end + 1;
+    if (checkpoint.compare(at, 2, "Q,") == 0) {
+      out.append(checkpoint.data() + at + 2, end - at - 2);
+      ++rows;
+    }
+    at = end;
+  }
+  if (rows != expected_rows) {
+    throw DataError(where + ": holds " + std::to_string(rows) + " trajectory rows, expected " +
+                    std::to_string(expected_rows) + " (changed since it was loaded?)");
+  }
 }
 
 std::string runs_csv(const SweepData& data) {
@@ -272,15 +329,8 @@ std::string checkpoint_text(const RunRecord& record, const std::vector<int>& rep
   out += "# R " + run_columns(report_epochs) + "\n";
   out += "R,";
   append_run_row(out, record);
-  std::string rows;
-  append_trajectory_rows(rows, record, report_epochs.size());
-  std::size_t start = 0;
-  while (start < rows.size()) {
-    const std::size_t end = rows.find('\n', start);
-    out += "Q,";
-    out.append(rows, start, end - start + 1);
-    start = end + 1;
-  }
+  out.reserve(out.size() + record.queries.size() * (record.label.size() + 200));
+  append_trajectory_rows(out, record, report_epochs.size(), "Q,");
   out += "END\n";  // a complete file ends with this line
   return out;
 }
@@ -318,10 +368,11 @@ RunRecord parse_checkpoint(const std::string& text, const std::vector<int>& repo
   if (!have_run || record.queries.size() != expected_queries) {
     throw DataError("checkpoint is incomplete");
   }
+  trace_queries(record);
   return record;
 }
 
-SweepData read_sweep_results(const std::string& dir) {
+SweepData read_sweep_results(const std::string& dir, bool keep_queries) {
   SweepData data;
   const std::string runs_path = dir + "/runs.csv";
   std::string runs_text;
@@ -430,14 +481,16 @@ SweepData read_sweep_results(const std::string& dir) {
     if (it == index_of.end())
       p.fail("run " + label + " " + std::to_string(run) + " is not in runs.csv");
     RunRecord& record = data.runs[it->second];
-    if (step != record.queries.size()) p.fail("steps out of order");
-    record.queries.push_back(parse_query(p, data.header.report_epochs.size()));
+    if (step != record.trace.queries) p.fail("steps out of order");
+    const QueryRecord query = parse_query(p, data.header.report_epochs.size());
+    record.trace.add(query);
+    if (keep_queries) record.queries.push_back(query);
   }
   for (std::size_t i = 0; i < data.runs.size(); ++i) {
-    if (data.runs[i].queries.size() != expected_queries[i]) {
+    if (data.runs[i].trace.queries != expected_queries[i]) {
       throw DataError(traj_path + ": run " + data.runs[i].label + " " +
                       std::to_string(data.runs[i].run) + " has " +
-                      std::to_string(data.runs[i].queries.size()) + " rows, runs.csv says " +
+                      std::to_string(data.runs[i].trace.queries) + " rows, runs.csv says " +
                       std::to_string(expected_queries[i]));
     }
   }

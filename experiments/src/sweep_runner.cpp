@@ -7,13 +7,14 @@
 #include <nhb2/core/hash.hpp>
 #include <nhb2/core/rng.hpp>
 #include <nhb2/experiments/driver.hpp>
-#include <nhb2/experiments/mo_report.hpp>
 #include <nhb2/experiments/html_report.hpp>
+#include <nhb2/experiments/mo_report.hpp>
 
 #include <algorithm>
 #include <array>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -84,7 +85,25 @@ RunRecord make_record(const SweepOptimizer& entry, int run, std::uint64_t seed,
     }
     q.incumbent_test_accs = incumbent_accs;
   }
+  trace_queries(r);
   return r;
+}
+
+// trajectories.csv, streamed from the runs' checkpoints in record order: the checkpoints hold
+// exactly its rows, so the sweep needs no run's queries in memory to write it.
+void write_trajectories_from_checkpoints(const std::string& dir, const SweepData& data) {
+  AtomicFile file(dir + "/trajectories.csv");
+  std::string chunk = trajectories_csv_head(data.header);
+  for (const RunRecord& record : data.runs) {
+    const std::string path = dir + "/" + checkpoint_path(record.label, record.run);
+    append_checkpoint_rows(chunk, read_file(path), record.trace.queries, path);
+    if (chunk.size() > (1u << 22)) {
+      file.write(chunk);
+      chunk.clear();
+    }
+  }
+  file.write(chunk);
+  file.commit();
 }
 
 // A checkpoint temporary's run index ("<run>.csv.tmp-..."), or -1 for any other name.
@@ -287,8 +306,11 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
 
   const std::size_t num_runs = static_cast<std::size_t>(config.runs);
   const std::size_t total = config.optimizers.size() * num_runs;
-  // A shard writes no outputs: its records are not kept.
+  // A shard writes no outputs: its records are not kept. The others keep only their traces
+  // (bounded memory, sweep_results.hpp), except for the multi-objective report, which reads
+  // every query.
   std::vector<RunRecord> records(sharded ? 0 : total);
+  const bool keep_queries = config.objectives.has_value();
   std::vector<std::size_t> pending;
   SweepProgress progress;
   for (std::size_t job = 0; job < total; ++job) {
@@ -303,6 +325,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
         RunRecord record = parse_checkpoint(read_file(path), config.report_epochs);
         if (record.label == entry.label && record.run == run &&
             record.run_seed == run_seed(config.master_seed, static_cast<std::uint64_t>(run))) {
+          if (!keep_queries) drop_queries(record);
           if (!sharded) records[job] = std::move(record);
           ++progress.resumed;
           continue;
@@ -345,6 +368,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
                                               : run_sweep_task(config, benchmark, registry, job);
         write_file_atomic(config.output + "/" + checkpoint_path(entry.label, run),
                           checkpoint_text(record, config.report_epochs));
+        if (!keep_queries) drop_queries(record);
         std::lock_guard<std::mutex> lock(mutex);
         if (!sharded) records[job] = std::move(record);
         ++progress.done;
@@ -402,14 +426,26 @@ SweepOutcome run_sweep(const SweepConfig& config, const Benchmark& benchmark,
   SweepData data;
   data.header = make_sweep_header(config, benchmark);
   data.runs = std::move(records);
-  write_records(config.output, data);
-  outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
-  if (config.objectives) {
-    const std::string warning = write_mo_report(config.output, data, benchmark, *config.objectives,
-                                                config.seed_policy, options.report.plots);
-    if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
+  // trajectories.csv (copied from the checkpoints) is written on a second thread while the
+  // reports are computed from the traces (here, at get(), when no thread can be started).
+  std::future<void> trajectories_written =
+      std::async(std::launch::async | std::launch::deferred,
+                 [&] { write_trajectories_from_checkpoints(config.output, data); });
+  try {
+    write_file_atomic(config.output + "/runs.csv", runs_csv(data));
+    outcome.plot_warning = write_report(config.output, data, options.report).plot_warning;
+    if (config.objectives) {
+      const std::string warning =
+          write_mo_report(config.output, data, benchmark, *config.objectives, config.seed_policy,
+                          options.report.plots);
+      if (outcome.plot_warning.empty()) outcome.plot_warning = warning;
+    }
+    write_analysis_report(config.output, data, &benchmark);
+  } catch (...) {
+    trajectories_written.wait();  // it reads `data`
+    throw;
   }
-  write_analysis_report(config.output, data, &benchmark);
+  trajectories_written.get();
   // Combined: the folder now holds exactly what one unsharded sweep leaves.
   std::error_code ec;
   fs::remove_all(fs::path(config.output) / "shards", ec);

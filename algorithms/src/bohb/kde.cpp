@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace nhb2 {
 
@@ -31,16 +33,43 @@ CategoricalKde::CategoricalKde(std::vector<Config> data, std::vector<int> dims,
   }
 }
 
+namespace {
+
+static_assert(kNumDims == 8 && sizeof(Config::values) == 8,
+              "pdf() compares a Config's values as one 64-bit word");
+
+std::uint64_t packed(const Config& config) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, config.values.data(), sizeof word);
+  return word;
+}
+
+// Bit k set where byte k of a equals byte k of b (exact for any byte values).
+unsigned equal_bytes(std::uint64_t a, std::uint64_t b) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t t = a ^ b;
+  const std::uint64_t zero_high = ~(((t & kLow7) + kLow7) | t | kLow7);  // 0x80 where t's byte is 0
+  // Gather the eight high bits (shifted to bit 0 of each byte) into the top byte.
+  return static_cast<unsigned>(((zero_high >> 7) * 0x0102040810204080ULL) >> 56);
+}
+
+}  // namespace
+
 double CategoricalKde::pdf(const Config& x) const {
-  double sum = 0.0;
-  for (const Config& datum : data_) {
-    double product = 1.0;
-    for (std::size_t d = 0; d < dims_.size(); ++d) {
-      const int dim = dims_[d];
-      product *= datum.values[dim] == x.values[dim] ? kernel_same_[d] : kernel_different_[d];
+  if (!have_products_) {
+    // The direct formula, product = 1; product *= k_d for d in dims() order, once per pattern.
+    for (unsigned m = 0; m < products_.size(); ++m) {
+      double product = 1.0;
+      for (std::size_t d = 0; d < dims_.size(); ++d) {
+        product *= (m >> dims_[d]) & 1u ? kernel_same_[d] : kernel_different_[d];
+      }
+      products_[m] = product;
     }
-    sum += product;
+    have_products_ = true;
   }
+  const std::uint64_t target = packed(x);
+  double sum = 0.0;
+  for (const Config& datum : data_) sum += products_[equal_bytes(packed(datum), target)];
   return sum / static_cast<double>(data_.size());
 }
 

@@ -125,7 +125,10 @@ class Bohb : public Optimizer {
   int min_points_ = 1;
   std::vector<Bracket> brackets_;
   std::map<int, std::vector<Observed>> observations_;  // by epochs
-  std::map<int, Model> models_;                        // by epochs
+  // Per epochs: indices into observations_, by valid accuracy (best first, ties in arrival
+  // order), kept sorted as results arrive (what a stable sort would give, in O(n) per result).
+  std::map<int, std::vector<int>> ranking_;
+  std::map<int, Model> models_;  // by epochs
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::uint64_t next_id_ = 0;
 };

@@ -8,7 +8,8 @@
 // (so the last point is every run's final incumbent). At grid value c a run's value is its
 // incumbent after its last query with x <= c (forward fill); runs with no query by c do not count,
 // and `n` says how many runs do. Regret = best test accuracy in the table − the incumbent's
-// (header.best_test_accs). Statistics as in statistics.hpp.
+// (header.best_test_accs). Statistics as in statistics.hpp. Runs are read through their
+// IncumbentTrace only (sweep_results.hpp), so their queries may have been dropped.
 // Summary: per optimizer the driver's final test accuracy per report epoch (mean ± sample std
 // over runs); the average rank per report epoch (per run index, across optimizers, 1 = best,
 // ties averaged); pairwise two-sided Wilcoxon signed-rank p-values paired by run index.
@@ -43,8 +44,9 @@ struct OptimizerCurve {
   std::vector<CurvePoint> points;
 };
 
-// A query's x on the curve axis of `header`.
+// A query's x on the curve axis of `header`; a trace step's (its running maximum).
 double curve_x(const SweepHeader& header, const QueryRecord& query);
+double curve_x(const SweepHeader& header, const IncumbentStep& step);
 std::vector<double> cost_grid(const SweepData& data);
 std::vector<OptimizerCurve> compute_curves(const SweepData& data);
 

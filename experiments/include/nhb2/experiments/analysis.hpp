@@ -33,7 +33,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -119,6 +121,9 @@ std::string regret_csv(const SweepData& data, const Analysis& analysis);
 // the incumbent after each query (percentile empty without a space table); one row per row of
 // trajectories.csv, in the same order. Streamed; returns false on a write error.
 bool write_trajectory_regret_csv(std::FILE* file, const SweepData& data, const SpaceTable* space);
+// The same, handed to `sink` in chunks (false from the sink stops and is returned).
+bool write_trajectory_regret_csv(const std::function<bool(std::string_view)>& sink,
+                                 const SweepData& data, const SpaceTable* space);
 // regret_curves.csv: optimizer,x,n, per E: log10_regret_E_{mean,lo,hi},rank_E_{mean,lo,hi}.
 std::string regret_curves_csv(const SweepData& data, const Analysis& analysis);
 // statistics.md: final regret table, Friedman, CD, cliques, pairwise and checkpoint tests.

@@ -26,7 +26,8 @@ struct ReportOutcome {
   std::string plot_warning;  // "" when the plots were written (or not requested)
 };
 
-// Writes trajectories.csv and runs.csv of `data` into dir (atomically).
+// Writes trajectories.csv and runs.csv of `data` into dir (atomically). Precondition: the runs
+// hold their queries (the sweep runner streams trajectories.csv from checkpoints instead).
 void write_records(const std::string& dir, const SweepData& data);
 
 // Writes the aggregates and plots into dir. Throws Error when a file cannot be written.

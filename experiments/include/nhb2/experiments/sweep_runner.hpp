@@ -21,6 +21,10 @@
 //   checkpoint stays; --resume runs the missing runs.
 // - When every run is complete: trajectories.csv, runs.csv and the report files (report.hpp) are
 //   written atomically; resolved.yaml and sweep.fingerprint are written at the start.
+// - Bounded memory: once a run is checkpointed only its record's IncumbentTrace is kept, not its
+//   queries (sweep_results.hpp; multi-objective sweeps keep them for mo_report.hpp), and
+//   trajectories.csv is copied from the checkpoints, so memory grows with the runs by a few
+//   hundred bytes each and not at all with their queries.
 // - Shards (sweep_shard.hpp): with `shard` of count N > 1 only that shard's runs are loaded and
 //   run; a folder holding the same config's sweep is accepted (the other shards), and its own
 //   shard file refused without `resume`. Other shards' files are checked (N, config, version,

@@ -16,10 +16,19 @@
 // number of values, not the number of distinct values in the data (statsmodels' choice makes
 // g(x) infinite for a value unseen in one group); and the kernel uses min(λ_d, (c_d − 1)/c_d),
 // where it becomes uniform, since statsmodels lets 1 − λ_d go negative for λ_d > 1.
+//
+// Cost: construction O(N·D); pdf() O(N) after a one-off O(2^D) table on its first call. A
+// datum's kernel product depends only on which of its values equal x's, so the products of all
+// 2^D equality patterns are tabulated, each multiplied in dims() order exactly as the direct
+// formula does, and pdf() adds table[pattern of datum i] for i = 1..N in data order: the same
+// operations in the same order, so the same bits as the direct sum. The table is built lazily
+// (most models are replaced before they are queried), so one object must not be shared between
+// threads that call pdf() concurrently.
 
 #include <nhb2/core/config.hpp>
 #include <nhb2/core/rng.hpp>
 
+#include <array>
 #include <vector>
 
 namespace nhb2 {
@@ -44,6 +53,10 @@ class CategoricalKde {
   std::vector<double> bandwidths_;
   std::vector<double> kernel_same_;       // 1 − λ per dim
   std::vector<double> kernel_different_;  // λ / (c − 1) per dim
+  // products_[m]: the kernel product of a datum whose values equal x's exactly at the dimensions
+  // whose bits are set in m (bit k = Config::values[k]); built on the first pdf() call.
+  mutable std::array<double, 1u << kNumDims> products_{};
+  mutable bool have_products_ = false;
 };
 
 }  // namespace nhb2

@@ -231,45 +231,115 @@ void IncrementalGp::exact_variances(const std::vector<Eigen::Index>& rows,
 
 Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs,
                                                         double best, double xi) {
-  Eigen::VectorXd mean, variance_bound;
-  score(xs, mean, variance_bound);
+  assert(n_ >= 1);
   const Eigen::Index m = xs.rows();
-  // EI grows with the variance, so EI at a variance bound bounds EI: exact variances are computed
-  // best bound first until no remaining bound can reach the best EI found.
+  const double prior = prior_variance();
+  const double inverse_diagonal = 1.0 / diagonal();
+  // Screening: single-precision kernel columns give every candidate a mean within `margin` of
+  // the exact one and (from its most correlated training point) a variance bound; EI at the
+  // upper mean and the variance bound bounds EI. Fantasies only lower variances, so the bound
+  // ignores them.
+  if (k_screen_.rows() < n_ || k_screen_.cols() < m) {
+    k_screen_.resize(std::max<Eigen::Index>(k_screen_.rows(), x_.rows()),
+                     std::max<Eigen::Index>(k_screen_.cols(), m + m / 2));
+  }
+  auto k_screen = k_screen_.topLeftCorner(n_, m);
+  kernel_matrix_single_into(hp_.kernel, x_.topRows(n_), xs, k_screen);
+  const auto alpha = alpha_.head(n_);
+  screen_mean_.noalias() = k_screen.transpose() * alpha;
+  screen_margin_.noalias() = k_screen.transpose() * alpha.cwiseAbs();
+  const double absolute_margin =
+      kSingleKernelAbsoluteError * prior * alpha.cwiseAbs().sum() + 1e-300;
   std::vector<double> ei_bound(static_cast<std::size_t>(m));
   std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
-  for (Eigen::Index i = 0; i < m; ++i) {
-    ei_bound[static_cast<std::size_t>(i)] =
-        expected_improvement(mean[i], variance_bound[i], best, xi);
-    order[static_cast<std::size_t>(i)] = i;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    // k ≤ k̃ (1 + 2ε) and Σ |α| k ≤ (1 + 2ε) Σ |α| k̃: ε of the kernel error, doubled for the
+    // rounding of the sums.
+    const double margin =
+        4.0 * kSingleKernelRelativeError * screen_margin_[j] + 2.0 * absolute_margin;
+    const double k_max = k_screen.col(j).maxCoeff() * (1.0 - 2.0 * kSingleKernelRelativeError) -
+                         kSingleKernelAbsoluteError * prior;
+    const double variance_bound =
+        std::max(prior - std::max(k_max, 0.0) * std::max(k_max, 0.0) * inverse_diagonal, 0.0);
+    ei_bound[static_cast<std::size_t>(j)] =
+        expected_improvement(screen_mean_[j] + margin, variance_bound, best, xi);
+    order[static_cast<std::size_t>(j)] = j;
   }
   std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
     return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
   });
+  // Exact evaluation, best screening bound first, in batches: exact kernel columns give the
+  // exact mean and variance bound (O(n D) each), and only candidates whose exact bound can
+  // still win get an exact variance (O(n²) each). Stops when no screening bound can reach the
+  // best EI found, so the result is the exact maximiser.
   Eigen::Index chosen_index = 0;
   double chosen_ei = -1.0;
   std::vector<Eigen::Index> batch;
-  Eigen::VectorXd variances;
+  std::vector<Eigen::Index> finalists;
+  std::vector<double> finalist_means;
+  Eigen::VectorXd batch_means;
   for (std::size_t next = 0; next < order.size();) {
     const double bound = ei_bound[static_cast<std::size_t>(order[next])];
     if (!(bound > 0.0) || bound < chosen_ei) break;
     batch.clear();
     while (next < order.size() && batch.size() < kExactVarianceBatch) {
-      batch.push_back(order[next++]);
+      const Eigen::Index candidate = order[next];
+      const double candidate_bound = ei_bound[static_cast<std::size_t>(candidate)];
+      if (!(candidate_bound > 0.0) || candidate_bound < chosen_ei) break;
+      batch.push_back(candidate);
+      ++next;
     }
-    exact_variances(batch, variances);
-    for (std::size_t k = 0; k < batch.size(); ++k) {
-      const Eigen::Index i = batch[k];
+    if (batch.empty()) break;
+    const Eigen::Index b = static_cast<Eigen::Index>(batch.size());
+    batch_rows_.resize(b, xs.cols());
+    for (Eigen::Index i = 0; i < b; ++i) batch_rows_.row(i) = xs.row(batch[i]);
+    exact_columns_.resize(n_, b);
+    kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_);
+    batch_means.noalias() = exact_columns_.transpose() * alpha;
+    finalists.clear();
+    finalist_means.clear();
+    Eigen::Index kept = 0;
+    for (Eigen::Index i = 0; i < b; ++i) {
+      const double k_max = exact_columns_.col(i).maxCoeff();
+      const double variance_bound = std::max(prior - k_max * k_max * inverse_diagonal, 0.0);
+      if (expected_improvement(batch_means[i], variance_bound, best, xi) < chosen_ei) continue;
+      if (kept != i) {
+        exact_columns_.col(kept) = exact_columns_.col(i);
+        batch_rows_.row(kept) = batch_rows_.row(i);
+      }
+      finalists.push_back(batch[static_cast<std::size_t>(i)]);
+      finalist_means.push_back(batch_means[i]);
+      ++kept;
+    }
+    if (kept == 0) continue;
+    // v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
+    auto v = exact_columns_.leftCols(kept);
+    l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(v);
+    Eigen::ArrayXd explained = v.colwise().squaredNorm().transpose().array();
+    if (p_ > 0) {
+      Eigen::MatrixXd w;
+      kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), batch_rows_.topRows(kept), w);
+      w.noalias() -= fantasy_b_.topRows(p_) * v;
+      fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+      explained += w.colwise().squaredNorm().transpose().array();
+    }
+    for (Eigen::Index k = 0; k < kept; ++k) {
+      const Eigen::Index i = finalists[static_cast<std::size_t>(k)];
+      const double variance = std::max(prior - explained[k], 0.0);
       const double ei =
-          expected_improvement(mean[i], variances[static_cast<Eigen::Index>(k)], best, xi);
+          expected_improvement(finalist_means[static_cast<std::size_t>(k)], variance, best, xi);
       if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
         chosen_ei = ei;
         chosen_index = i;
       }
     }
   }
-  // EI underflowed everywhere (a very confident model): fall back to the highest mean.
-  if (!(chosen_ei > 0.0)) mean.maxCoeff(&chosen_index);
+  // EI underflowed everywhere (a very confident model): fall back to the highest exact mean.
+  if (!(chosen_ei > 0.0)) {
+    Eigen::VectorXd mean, variance_bound;
+    score(xs, mean, variance_bound);
+    mean.maxCoeff(&chosen_index);
+  }
   return chosen_index;
 }
 

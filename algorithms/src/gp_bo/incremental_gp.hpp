@@ -53,7 +53,10 @@ class IncrementalGp {
 
   // The row of xs with the largest expected improvement over `best` (standardised) with margin
   // xi, ties to the first; the highest mean when every EI is 0. Exact like scoring every row,
-  // but exact variances are computed only for rows whose EI bound can still win.
+  // but lazily: a single-precision kernel bounds every row's EI (O(n m D) at half the cost of
+  // score()), then rows are evaluated exactly best bound first, exact means and variance bounds
+  // (O(n D) each) before exact variances (O(n²) each), until no bound can still win. Does not
+  // change what exact_variances() refers to.
   Eigen::Index argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs, double best,
                                            double xi);
 
@@ -92,6 +95,13 @@ class IncrementalGp {
   Eigen::MatrixXd k_fantasy_star_;  // p × m
   Eigen::VectorXd column_;
   Eigen::MatrixXd batch_;
+  // argmax_expected_improvement(): single-precision screening kernel (n × m), its means and
+  // Σ|α| k̃, and one batch's rows and exact kernel columns.
+  Eigen::MatrixXd k_screen_;
+  Eigen::VectorXd screen_mean_;
+  Eigen::VectorXd screen_margin_;
+  Eigen::MatrixXd batch_rows_;
+  Eigen::MatrixXd exact_columns_;
 };
 
 }  // namespace nhb2::gp_bo

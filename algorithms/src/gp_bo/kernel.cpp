@@ -1,15 +1,221 @@
 #include "gp_bo/kernel.hpp"
 
 #include <nhb2/core/error.hpp>
+#include "gp_bo/encoding.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace nhb2::gp_bo {
 
 namespace {
 
 const double kSqrt5 = std::sqrt(5.0);
+
+// exp over arrays of non-positive arguments (kernels only need exp(−a), a ≥ 0), two lanes at a
+// time with SSE2 where available; the scalar tail (and other targets) does the same arithmetic,
+// so every element gets the same bits wherever it sits. x = n ln2 + f with n = round(x / ln2)
+// (the 1.5·2⁵² shift rounds), |f| ≤ ln2 / 2, exp(f) by its Taylor polynomial of degree 13
+// (truncation error < 2e-17 relative), 2ⁿ built in the exponent bits. Arguments are clamped to
+// [−700, 0], so results stay normal numbers (≈ 1e-304 at the bottom instead of 0).
+constexpr double kLog2e = 1.4426950408889634074;
+constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 significant bits: n · kLn2High exact
+constexpr double kLn2Low = 1.90821492927058770002e-10;
+constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 · 2⁵²
+constexpr double kMinExpArgument = -700.0;
+constexpr std::uint64_t kExponentBias = 1023;
+constexpr int kMantissaBits = 52;
+// 1/k! for k = 13 down to 0.
+constexpr double kExpTaylor[] = {1.0 / 6227020800.0,
+                                 1.0 / 479001600.0,
+                                 1.0 / 39916800.0,
+                                 1.0 / 3628800.0,
+                                 1.0 / 362880.0,
+                                 1.0 / 40320.0,
+                                 1.0 / 5040.0,
+                                 1.0 / 720.0,
+                                 1.0 / 120.0,
+                                 1.0 / 24.0,
+                                 1.0 / 6.0,
+                                 0.5,
+                                 1.0,
+                                 1.0};
+
+std::uint64_t bits_of(double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+double from_bits(std::uint64_t bits) {
+  double value = 0.0;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// 2⁵² · (1.5 · 2⁵² + n) minus the bias: subtracting it from the bits of the shifted value leaves
+// n + 1023, the biased exponent of 2ⁿ.
+const std::uint64_t kShiftBitsMinusBias = bits_of(kRoundingShift) - kExponentBias;
+
+double exp_nonpositive(double x) {
+  x = std::max(std::min(x, 0.0), kMinExpArgument);
+  const double shifted = x * kLog2e + kRoundingShift;
+  const double n = shifted - kRoundingShift;
+  const double f = (x - n * kLn2High) - n * kLn2Low;
+  double p = kExpTaylor[0];
+  for (std::size_t k = 1; k < std::size(kExpTaylor); ++k) p = p * f + kExpTaylor[k];
+  return p * from_bits((bits_of(shifted) - kShiftBitsMinusBias) << kMantissaBits);
+}
+
+#if defined(__SSE2__)
+// exp_nonpositive on two lanes.
+inline __m128d exp_nonpositive(__m128d x) {
+  x = _mm_max_pd(_mm_min_pd(x, _mm_setzero_pd()), _mm_set1_pd(kMinExpArgument));
+  const __m128d shift = _mm_set1_pd(kRoundingShift);
+  const __m128d shifted = _mm_add_pd(_mm_mul_pd(x, _mm_set1_pd(kLog2e)), shift);
+  const __m128d n = _mm_sub_pd(shifted, shift);
+  const __m128d f = _mm_sub_pd(_mm_sub_pd(x, _mm_mul_pd(n, _mm_set1_pd(kLn2High))),
+                               _mm_mul_pd(n, _mm_set1_pd(kLn2Low)));
+  __m128d p = _mm_set1_pd(kExpTaylor[0]);
+  for (std::size_t k = 1; k < std::size(kExpTaylor); ++k) {
+    p = _mm_add_pd(_mm_mul_pd(p, f), _mm_set1_pd(kExpTaylor[k]));
+  }
+  const __m128i exponent =
+      _mm_slli_epi64(_mm_sub_epi64(_mm_castpd_si128(shifted),
+                                   _mm_set1_epi64x(static_cast<long long>(kShiftBitsMinusBias))),
+                     kMantissaBits);
+  return _mm_mul_pd(p, _mm_castsi128_pd(exponent));
+}
+#endif
+
+// values[i] = exp(values[i]) for i < count (see exp_nonpositive).
+void exp_nonpositive_in_place(double* values, Eigen::Index count) {
+  Eigen::Index i = 0;
+#if defined(__SSE2__)
+  // Four independent polynomial chains per iteration keep the multipliers busy.
+  for (; i + 8 <= count; i += 8) {
+    const __m128d x0 = _mm_loadu_pd(values + i);
+    const __m128d x1 = _mm_loadu_pd(values + i + 2);
+    const __m128d x2 = _mm_loadu_pd(values + i + 4);
+    const __m128d x3 = _mm_loadu_pd(values + i + 6);
+    _mm_storeu_pd(values + i, exp_nonpositive(x0));
+    _mm_storeu_pd(values + i + 2, exp_nonpositive(x1));
+    _mm_storeu_pd(values + i + 4, exp_nonpositive(x2));
+    _mm_storeu_pd(values + i + 6, exp_nonpositive(x3));
+  }
+  for (; i + 2 <= count; i += 2)
+    _mm_storeu_pd(values + i, exp_nonpositive(_mm_loadu_pd(values + i)));
+#endif
+  for (; i < count; ++i) values[i] = exp_nonpositive(values[i]);
+}
+
+// The same scheme in single precision for the screening kernel: arguments clamped to [−87, 0],
+// Taylor degree 7 (truncation error < 1e-8 relative), four lanes at a time.
+constexpr float kLog2eSingle = 1.44269504088896341f;
+constexpr float kLn2HighSingle = 0.693359375f;  // 9 significant bits: n · kLn2HighSingle exact
+constexpr float kLn2LowSingle = -2.12194440e-4f;
+constexpr float kRoundingShiftSingle = 12582912.0f;  // 1.5 · 2²³
+constexpr float kMinExpArgumentSingle = -87.0f;
+constexpr std::uint32_t kExponentBiasSingle = 127;
+constexpr int kMantissaBitsSingle = 23;
+constexpr float kExpTaylorSingle[] = {1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f,
+                                      1.0f / 6.0f,    0.5f,          1.0f,          1.0f};
+
+std::uint32_t bits_of(float value) {
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+float from_bits(std::uint32_t bits) {
+  float value = 0.0f;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+const std::uint32_t kShiftBitsMinusBiasSingle = bits_of(kRoundingShiftSingle) - kExponentBiasSingle;
+
+float exp_nonpositive(float x) {
+  x = std::max(std::min(x, 0.0f), kMinExpArgumentSingle);
+  const float shifted = x * kLog2eSingle + kRoundingShiftSingle;
+  const float n = shifted - kRoundingShiftSingle;
+  const float f = (x - n * kLn2HighSingle) - n * kLn2LowSingle;
+  float p = kExpTaylorSingle[0];
+  for (std::size_t k = 1; k < std::size(kExpTaylorSingle); ++k) p = p * f + kExpTaylorSingle[k];
+  return p * from_bits((bits_of(shifted) - kShiftBitsMinusBiasSingle) << kMantissaBitsSingle);
+}
+
+#if defined(__SSE2__)
+inline __m128 exp_nonpositive(__m128 x) {
+  x = _mm_max_ps(_mm_min_ps(x, _mm_setzero_ps()), _mm_set1_ps(kMinExpArgumentSingle));
+  const __m128 shift = _mm_set1_ps(kRoundingShiftSingle);
+  const __m128 shifted = _mm_add_ps(_mm_mul_ps(x, _mm_set1_ps(kLog2eSingle)), shift);
+  const __m128 n = _mm_sub_ps(shifted, shift);
+  const __m128 f = _mm_sub_ps(_mm_sub_ps(x, _mm_mul_ps(n, _mm_set1_ps(kLn2HighSingle))),
+                              _mm_mul_ps(n, _mm_set1_ps(kLn2LowSingle)));
+  __m128 p = _mm_set1_ps(kExpTaylorSingle[0]);
+  for (std::size_t k = 1; k < std::size(kExpTaylorSingle); ++k) {
+    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(kExpTaylorSingle[k]));
+  }
+  const __m128i exponent =
+      _mm_slli_epi32(_mm_sub_epi32(_mm_castps_si128(shifted),
+                                   _mm_set1_epi32(static_cast<int>(kShiftBitsMinusBiasSingle))),
+                     kMantissaBitsSingle);
+  return _mm_mul_ps(p, _mm_castsi128_ps(exponent));
+}
+#endif
+
+void exp_nonpositive_in_place(float* values, Eigen::Index count) {
+  Eigen::Index i = 0;
+#if defined(__SSE2__)
+  for (; i + 4 <= count; i += 4)
+    _mm_storeu_ps(values + i, exp_nonpositive(_mm_loadu_ps(values + i)));
+#endif
+  for (; i < count; ++i) values[i] = exp_nonpositive(values[i]);
+}
+
+// profile_in_place in single precision (r² rounded to float first).
+void profile_in_place_single(KernelType type, double signal_variance,
+                             Eigen::Ref<Eigen::ArrayXd> column, Eigen::ArrayXf& r2,
+                             Eigen::ArrayXf& scratch) {
+  r2 = column.cast<float>();
+  if (type == KernelType::rbf) {
+    r2 *= -0.5f;
+    exp_nonpositive_in_place(r2.data(), r2.size());
+    column = signal_variance * r2.cast<double>();
+    return;
+  }
+  const float sqrt5 = static_cast<float>(kSqrt5);
+  scratch = -sqrt5 * r2.sqrt();
+  r2 = 1.0f - scratch + (5.0f / 3.0f) * r2;
+  exp_nonpositive_in_place(scratch.data(), scratch.size());
+  column = signal_variance * (r2 * scratch).cast<double>();
+}
+
+// In place over one column of squared distances r²: k(r²) for signal variance s².
+void profile_in_place(KernelType type, double signal_variance, Eigen::Ref<Eigen::ArrayXd> column,
+                      Eigen::ArrayXd& scratch) {
+  if (type == KernelType::rbf) {
+    column *= -0.5;
+    exp_nonpositive_in_place(column.data(), column.size());
+    column *= signal_variance;
+    return;
+  }
+  // Matérn 5/2 with a = √5 r: s² (1 + a + 5r²/3) exp(−a).
+  scratch = -kSqrt5 * column.sqrt();
+  column = signal_variance * (1.0 - scratch + (5.0 / 3.0) * column);
+  exp_nonpositive_in_place(scratch.data(), scratch.size());
+  column *= scratch;
+}
 
 // Rows of x divided by the lengthscales, so plain squared distances are the scaled r².
 Eigen::MatrixXd scaled(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& x) {
@@ -53,27 +259,167 @@ void kernel_matrix(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
   kernel_matrix_into(params, a, b, out);
 }
 
-void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
-                        const Eigen::Ref<const Eigen::MatrixXd>& b,
-                        Eigen::Ref<Eigen::MatrixXd> out) {
-  const double signal_variance = std::exp(params.log_signal_variance);
+namespace {
+
+// The rows of a feature matrix in gp_bo's encoding (gp_bo/encoding.hpp), compacted: the ops of
+// edges 0-2 and of edges 3-5 as two base-4 codes, and the two continuous features.
+struct CompactRows {
+  std::vector<std::uint8_t> low;   // ops of edges 0, 1, 2: 16 o0 + 4 o1 + o2
+  std::vector<std::uint8_t> high;  // ops of edges 3, 4, 5
+  Eigen::ArrayXd lr;               // feature kLrFeature
+  Eigen::ArrayXd batch_size;       // feature kBatchSizeFeature
+};
+
+constexpr int kEdgesPerCode = kNumEdges / 2;
+constexpr int kCodes = kNumOps * kNumOps * kNumOps;  // 64 per group of three edges
+static_assert(kEdgesPerCode * 2 == kNumEdges && kEdgesPerCode == 3,
+              "the lookup tables group the six edges in two threes");
+
+// Compacts x when every row has gp_bo's layout (exactly one 1 and otherwise 0 in every group of
+// kNumOps edge features); false, leaving rows unspecified, when a row does not.
+bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
+  if (x.cols() != kNumFeatures) return false;
+  const Eigen::Index n = x.rows();
+  rows.low.resize(static_cast<std::size_t>(n));
+  rows.high.resize(static_cast<std::size_t>(n));
+  rows.lr = x.col(kLrFeature).array();
+  rows.batch_size = x.col(kBatchSizeFeature).array();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    int code[2] = {0, 0};
+    for (int edge = 0; edge < kNumEdges; ++edge) {
+      int op = -1;
+      for (int o = 0; o < kNumOps; ++o) {
+        const double value = x(i, edge * kNumOps + o);
+        if (value == 1.0 && op < 0) {
+          op = o;
+        } else if (value != 0.0) {
+          return false;
+        }
+      }
+      if (op < 0) return false;
+      code[edge / kEdgesPerCode] = code[edge / kEdgesPerCode] * kNumOps + op;
+    }
+    rows.low[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[0]);
+    rows.high[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[1]);
+  }
+  return true;
+}
+
+// r² = Σ_d (a_d − b_d)² / ℓ_d² for one-hot edges: two ops that differ on an edge contribute
+// 1/ℓ² of both of their features, equal ops nothing. For a fixed b, the contribution of three
+// edges is a table over the 64 op codes of a, so r² is two lookups plus the continuous terms:
+// O(1) per entry instead of O(D), and without the cancellation of ‖a‖² + ‖b‖² − 2 a·b.
+void squared_distances_compact(const KernelParams& params, const CompactRows& a,
+                               const CompactRows& b, Eigen::Ref<Eigen::MatrixXd> out) {
+  std::array<double, kNumFeatures> inverse_squared{};
+  for (int d = 0; d < kNumFeatures; ++d) {
+    inverse_squared[static_cast<std::size_t>(d)] = std::exp(-2.0 * params.log_lengthscales[d]);
+  }
+  const double lr_weight = inverse_squared[kLrFeature];
+  const double batch_size_weight = inverse_squared[kBatchSizeFeature];
+  const Eigen::Index n = out.rows();
+  std::array<double, kCodes> low_table{};
+  std::array<double, kCodes> high_table{};
+  // per_edge[e][o]: the contribution of edge e when a has op o (b's op fixed).
+  std::array<std::array<double, kNumOps>, kNumEdges> per_edge{};
+  for (Eigen::Index j = 0; j < out.cols(); ++j) {
+    const int codes[2] = {b.low[static_cast<std::size_t>(j)], b.high[static_cast<std::size_t>(j)]};
+    for (int edge = 0; edge < kNumEdges; ++edge) {
+      const int shift = 2 * (kEdgesPerCode - 1 - edge % kEdgesPerCode);
+      const int b_op = (codes[edge / kEdgesPerCode] >> shift) & (kNumOps - 1);
+      const double b_weight = inverse_squared[static_cast<std::size_t>(edge * kNumOps + b_op)];
+      for (int o = 0; o < kNumOps; ++o) {
+        per_edge[static_cast<std::size_t>(edge)][static_cast<std::size_t>(o)] =
+            o == b_op ? 0.0
+                      : inverse_squared[static_cast<std::size_t>(edge * kNumOps + o)] + b_weight;
+      }
+    }
+    for (int group = 0; group < 2; ++group) {
+      const auto& e0 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group)];
+      const auto& e1 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group + 1)];
+      const auto& e2 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group + 2)];
+      auto& table = group == 0 ? low_table : high_table;
+      for (int code = 0; code < kCodes; ++code) {
+        table[static_cast<std::size_t>(code)] = e0[static_cast<std::size_t>(code >> 4)] +
+                                                e1[static_cast<std::size_t>((code >> 2) & 3)] +
+                                                e2[static_cast<std::size_t>(code & 3)];
+      }
+    }
+    const double b_lr = b.lr[j];
+    const double b_batch_size = b.batch_size[j];
+    double* column = out.col(j).data();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double lr_delta = a.lr[i] - b_lr;
+      const double batch_size_delta = a.batch_size[i] - b_batch_size;
+      column[i] = low_table[a.low[static_cast<std::size_t>(i)]] +
+                  high_table[a.high[static_cast<std::size_t>(i)]] +
+                  lr_weight * lr_delta * lr_delta +
+                  batch_size_weight * batch_size_delta * batch_size_delta;
+    }
+  }
+}
+
+// r² for any rows: ‖a‖² + ‖b‖² − 2 a·b on the scaled rows via one matrix product, clamped at 0.
+void squared_distances_dense(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                             const Eigen::Ref<const Eigen::MatrixXd>& b,
+                             Eigen::Ref<Eigen::MatrixXd> out) {
   const Eigen::MatrixXd as = scaled(params, a);
   const Eigen::MatrixXd bs = scaled(params, b);
   const Eigen::VectorXd a_norms = as.rowwise().squaredNorm();
   const Eigen::VectorXd b_norms = bs.rowwise().squaredNorm();
-  // r² = ‖a‖² + ‖b‖² − 2 a·b via one matrix product, transformed in place (no n × m temporaries).
   out.noalias() = as * bs.transpose();
-  // Column by column with Eigen's packet sqrt/exp: the profile costs a few ns per entry.
-  Eigen::ArrayXd r(a.rows());
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     auto column = out.col(j).array();
     column = (a_norms.array() + b_norms[j] - 2.0 * column).cwiseMax(0.0);
-    if (params.type == KernelType::rbf) {
-      column = signal_variance * (-0.5 * column).exp();
-    } else {
-      r = column.sqrt();
-      column = signal_variance * (1.0 + kSqrt5 * r + (5.0 / 3.0) * column) * (-kSqrt5 * r).exp();
-    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+void squared_distances(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                       const Eigen::Ref<const Eigen::MatrixXd>& b,
+                       Eigen::Ref<Eigen::MatrixXd> out) {
+  // gp_bo's own features take the lookup path; anything else the general one.
+  thread_local CompactRows compact_a;
+  thread_local CompactRows compact_b;
+  if (compact(a, compact_a) && compact(b, compact_b)) {
+    squared_distances_compact(params, compact_a, compact_b, out);
+  } else {
+    squared_distances_dense(params, a, b, out);
+  }
+}
+
+}  // namespace
+
+void kernel_matrix_single_into(const KernelParams& params,
+                               const Eigen::Ref<const Eigen::MatrixXd>& a,
+                               const Eigen::Ref<const Eigen::MatrixXd>& b,
+                               Eigen::Ref<Eigen::MatrixXd> out) {
+  const double signal_variance = std::exp(params.log_signal_variance);
+  squared_distances(params, a, b, out);
+  thread_local Eigen::ArrayXf r2;
+  thread_local Eigen::ArrayXf scratch;
+  r2.resize(a.rows());
+  scratch.resize(a.rows());
+  for (Eigen::Index j = 0; j < out.cols(); ++j) {
+    Eigen::Map<Eigen::ArrayXd> column(out.col(j).data(), out.rows());
+    profile_in_place_single(params.type, signal_variance, column, r2, scratch);
+  }
+}
+
+void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                        const Eigen::Ref<const Eigen::MatrixXd>& b,
+                        Eigen::Ref<Eigen::MatrixXd> out) {
+  const double signal_variance = std::exp(params.log_signal_variance);
+  squared_distances(params, a, b, out);
+  // Column by column, vectorised: the profile costs a few ns per entry.
+  thread_local Eigen::ArrayXd scratch;
+  scratch.resize(a.rows());
+  for (Eigen::Index j = 0; j < out.cols(); ++j) {
+    Eigen::Map<Eigen::ArrayXd> column(out.col(j).data(), out.rows());
+    profile_in_place(params.type, signal_variance, column, scratch);
   }
 }
 
@@ -100,13 +446,15 @@ Eigen::VectorXd kernel_gradient_contraction(const KernelParams& params, const Ei
   for (Eigen::Index b = 0; b < n; ++b) {
     r2 = (norms.array() + norms[b] - 2.0 * gram.col(b).array()).cwiseMax(0.0);
     if (params.type == KernelType::rbf) {
-      factor = (-0.5 * r2).exp();
+      factor = -0.5 * r2;
+      exp_nonpositive_in_place(factor.data(), n);
       k = factor;
     } else {
-      const Eigen::ArrayXd r = r2.sqrt();
-      const Eigen::ArrayXd decay = (-kSqrt5 * r).exp();
-      factor = (5.0 / 3.0) * (1.0 + kSqrt5 * r) * decay;
-      k = (1.0 + kSqrt5 * r + (5.0 / 3.0) * r2) * decay;
+      const Eigen::ArrayXd r = kSqrt5 * r2.sqrt();
+      factor = -r;
+      exp_nonpositive_in_place(factor.data(), n);  // the decay exp(−√5 r)
+      k = (1.0 + r + (5.0 / 3.0) * r2) * factor;
+      factor *= (5.0 / 3.0) * (1.0 + r);
     }
     auto w_column = w.col(b).array();
     signal_gradient += signal_variance * (w_column * k).sum();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <numeric>
 
 namespace nhb2::gp_bo {
 
@@ -20,6 +21,9 @@ constexpr double kMinPivotFraction = 1e-10;
 constexpr Eigen::Index kScoreBlock = 64;
 // Exact variances are computed for this many candidates at a time, best bound first.
 constexpr std::size_t kExactVarianceBatch = 16;
+// Exact variances are needed only where the variance given this many most correlated training
+// points still lets a candidate win.
+constexpr int kVarianceBoundPoints = 12;
 
 // Rank-one update of a lower Cholesky factor: afterwards l lᵀ equals the old l lᵀ + x xᵀ.
 // x is used as workspace.
@@ -300,9 +304,10 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
     finalist_means.clear();
     Eigen::Index kept = 0;
     for (Eigen::Index i = 0; i < b; ++i) {
-      const double k_max = exact_columns_.col(i).maxCoeff();
-      const double variance_bound = std::max(prior - k_max * k_max * inverse_diagonal, 0.0);
-      if (expected_improvement(batch_means[i], variance_bound, best, xi) < chosen_ei) continue;
+      if (expected_improvement(batch_means[i], subset_variance(exact_columns_.col(i)), best, xi) <
+          chosen_ei) {
+        continue;
+      }
       if (kept != i) {
         exact_columns_.col(kept) = exact_columns_.col(i);
         batch_rows_.row(kept) = batch_rows_.row(i);
@@ -341,6 +346,40 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
     mean.maxCoeff(&chosen_index);
   }
   return chosen_index;
+}
+
+double IncrementalGp::subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k_star) {
+  // The posterior variance given the most correlated training points only: conditioning on the
+  // others as well can only lower it, so it bounds the exact variance (plus a relative slack of
+  // 1e-9 against rounding).
+  const int k = std::min(n_, kVarianceBoundPoints);
+  // The k largest entries, largest first (ties: lower index first), by insertion into a short
+  // sorted list: one comparison for most entries.
+  subset_.clear();
+  for (int i = 0; i < n_; ++i) {
+    const double value = k_star[i];
+    if (static_cast<int>(subset_.size()) == k && !(value > k_star[subset_.back()])) continue;
+    if (static_cast<int>(subset_.size()) == k) subset_.pop_back();
+    auto position = subset_.end();
+    while (position != subset_.begin() && value > k_star[*(position - 1)]) --position;
+    subset_.insert(position, i);
+  }
+  subset_x_.resize(k, x_.cols());
+  subset_k_.resize(k);
+  for (int i = 0; i < k; ++i) {
+    subset_x_.row(i) = x_.row(subset_[static_cast<std::size_t>(i)]);
+    subset_k_[i] = k_star[subset_[static_cast<std::size_t>(i)]];
+  }
+  kernel_matrix(hp_.kernel, subset_x_, subset_x_, subset_gram_);
+  subset_gram_.diagonal().array() += hp_.noise_variance() + jitter_;
+  const double prior = prior_variance();
+  Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(subset_gram_);
+  if (llt.info() != Eigen::Success) {
+    const double k_max = subset_k_[0];
+    return std::max(prior - k_max * k_max / diagonal(), 0.0);
+  }
+  llt.matrixL().solveInPlace(subset_k_);
+  return std::max(prior - subset_k_.squaredNorm(), 0.0) + 1e-9 * prior;
 }
 
 double IncrementalGp::max_target() const {

@@ -70,6 +70,9 @@ class IncrementalGp {
   void reserve(int capacity);
   double prior_variance() const;
   double diagonal() const;  // K_ii + σ_n² + jitter
+  // An upper bound on the posterior variance of the point with training kernel column k_star:
+  // its variance given the few training points most correlated with it. O(n + D).
+  double subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k_star);
 
   GpHyperparameters hp_;
   int n_ = 0;
@@ -102,6 +105,10 @@ class IncrementalGp {
   Eigen::VectorXd screen_margin_;
   Eigen::MatrixXd batch_rows_;
   Eigen::MatrixXd exact_columns_;
+  std::vector<int> subset_;
+  Eigen::MatrixXd subset_x_;
+  Eigen::MatrixXd subset_gram_;
+  Eigen::VectorXd subset_k_;
 };
 
 }  // namespace nhb2::gp_bo

@@ -284,25 +284,28 @@ bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
   rows.high.resize(static_cast<std::size_t>(n));
   rows.lr = x.col(kLrFeature).array();
   rows.batch_size = x.col(kBatchSizeFeature).array();
+  // Branch-free (the ops are random, so branching on them would mispredict on every edge).
+  bool valid = true;
   for (Eigen::Index i = 0; i < n; ++i) {
     int code[2] = {0, 0};
     for (int edge = 0; edge < kNumEdges; ++edge) {
-      int op = -1;
+      int op = 0;
+      int ones = 0;
+      int zeros = 0;
       for (int o = 0; o < kNumOps; ++o) {
         const double value = x(i, edge * kNumOps + o);
-        if (value == 1.0 && op < 0) {
-          op = o;
-        } else if (value != 0.0) {
-          return false;
-        }
+        const int one = value == 1.0 ? 1 : 0;
+        ones += one;
+        zeros += value == 0.0 ? 1 : 0;
+        op += one * o;
       }
-      if (op < 0) return false;
+      valid &= ones == 1 && zeros == kNumOps - 1;
       code[edge / kEdgesPerCode] = code[edge / kEdgesPerCode] * kNumOps + op;
     }
     rows.low[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[0]);
     rows.high[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[1]);
   }
-  return true;
+  return valid;
 }
 
 // r² = Σ_d (a_d − b_d)² / ℓ_d² for one-hot edges: two ops that differ on an edge contribute
@@ -315,47 +318,68 @@ void squared_distances_compact(const KernelParams& params, const CompactRows& a,
   for (int d = 0; d < kNumFeatures; ++d) {
     inverse_squared[static_cast<std::size_t>(d)] = std::exp(-2.0 * params.log_lengthscales[d]);
   }
+  // pair[(e · kNumOps + o_b) · kNumOps + o_a]: edge e's contribution for ops o_b and o_a.
+  constexpr int kPairs = kNumEdges * kNumOps * kNumOps;
+  std::array<double, kPairs> pair{};
+  for (int edge = 0; edge < kNumEdges; ++edge) {
+    for (int ob = 0; ob < kNumOps; ++ob) {
+      for (int oa = 0; oa < kNumOps; ++oa) {
+        pair[static_cast<std::size_t>((edge * kNumOps + ob) * kNumOps + oa)] =
+            ob == oa ? 0.0
+                     : inverse_squared[static_cast<std::size_t>(edge * kNumOps + ob)] +
+                           inverse_squared[static_cast<std::size_t>(edge * kNumOps + oa)];
+      }
+    }
+  }
+  // table[code_a] for one group of three edges and b's code there.
+  const auto fill = [&pair](int group, int b_code, double* table) {
+    const double* e0 = &pair[static_cast<std::size_t>(
+        ((kEdgesPerCode * group) * kNumOps + (b_code >> 4)) * kNumOps)];
+    const double* e1 = &pair[static_cast<std::size_t>(
+        ((kEdgesPerCode * group + 1) * kNumOps + ((b_code >> 2) & 3)) * kNumOps)];
+    const double* e2 = &pair[static_cast<std::size_t>(
+        ((kEdgesPerCode * group + 2) * kNumOps + (b_code & 3)) * kNumOps)];
+    for (int o0 = 0; o0 < kNumOps; ++o0) {
+      for (int o1 = 0; o1 < kNumOps; ++o1) {
+        const double partial = e0[o0] + e1[o1];
+        for (int o2 = 0; o2 < kNumOps; ++o2) *table++ = partial + e2[o2];
+      }
+    }
+  };
+  // With many columns, the tables of all 64 codes of b (2 × 64 × 64) are cheaper than one per
+  // column.
+  constexpr Eigen::Index kAllTablesColumns = 64;
+  const bool all_tables = out.cols() >= kAllTablesColumns;
+  thread_local std::vector<double> tables;
+  tables.resize(all_tables ? 2 * kCodes * kCodes : 2 * kCodes);
+  if (all_tables) {
+    for (int group = 0; group < 2; ++group) {
+      for (int code = 0; code < kCodes; ++code) {
+        fill(group, code, tables.data() + (group * kCodes + code) * kCodes);
+      }
+    }
+  }
   const double lr_weight = inverse_squared[kLrFeature];
   const double batch_size_weight = inverse_squared[kBatchSizeFeature];
   const Eigen::Index n = out.rows();
-  std::array<double, kCodes> low_table{};
-  std::array<double, kCodes> high_table{};
-  // per_edge[e][o]: the contribution of edge e when a has op o (b's op fixed).
-  std::array<std::array<double, kNumOps>, kNumEdges> per_edge{};
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    const int codes[2] = {b.low[static_cast<std::size_t>(j)], b.high[static_cast<std::size_t>(j)]};
-    for (int edge = 0; edge < kNumEdges; ++edge) {
-      const int shift = 2 * (kEdgesPerCode - 1 - edge % kEdgesPerCode);
-      const int b_op = (codes[edge / kEdgesPerCode] >> shift) & (kNumOps - 1);
-      const double b_weight = inverse_squared[static_cast<std::size_t>(edge * kNumOps + b_op)];
-      for (int o = 0; o < kNumOps; ++o) {
-        per_edge[static_cast<std::size_t>(edge)][static_cast<std::size_t>(o)] =
-            o == b_op ? 0.0
-                      : inverse_squared[static_cast<std::size_t>(edge * kNumOps + o)] + b_weight;
-      }
+    const int low_code = b.low[static_cast<std::size_t>(j)];
+    const int high_code = b.high[static_cast<std::size_t>(j)];
+    const double* low_table = tables.data() + low_code * kCodes;
+    const double* high_table = tables.data() + (kCodes + high_code) * kCodes;
+    if (!all_tables) {
+      fill(0, low_code, tables.data());
+      fill(1, high_code, tables.data() + kCodes);
+      low_table = tables.data();
+      high_table = tables.data() + kCodes;
     }
-    for (int group = 0; group < 2; ++group) {
-      const auto& e0 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group)];
-      const auto& e1 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group + 1)];
-      const auto& e2 = per_edge[static_cast<std::size_t>(kEdgesPerCode * group + 2)];
-      auto& table = group == 0 ? low_table : high_table;
-      for (int code = 0; code < kCodes; ++code) {
-        table[static_cast<std::size_t>(code)] = e0[static_cast<std::size_t>(code >> 4)] +
-                                                e1[static_cast<std::size_t>((code >> 2) & 3)] +
-                                                e2[static_cast<std::size_t>(code & 3)];
-      }
-    }
-    const double b_lr = b.lr[j];
-    const double b_batch_size = b.batch_size[j];
-    double* column = out.col(j).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double lr_delta = a.lr[i] - b_lr;
-      const double batch_size_delta = a.batch_size[i] - b_batch_size;
-      column[i] = low_table[a.low[static_cast<std::size_t>(i)]] +
-                  high_table[a.high[static_cast<std::size_t>(i)]] +
-                  lr_weight * lr_delta * lr_delta +
-                  batch_size_weight * batch_size_delta * batch_size_delta;
-    }
+    auto column = out.col(j).array();
+    column = lr_weight * (a.lr - b.lr[j]).square() +
+             batch_size_weight * (a.batch_size - b.batch_size[j]).square();
+    double* values = out.col(j).data();
+    const std::uint8_t* a_low = a.low.data();
+    const std::uint8_t* a_high = a.high.data();
+    for (Eigen::Index i = 0; i < n; ++i) values[i] += low_table[a_low[i]] + high_table[a_high[i]];
   }
 }
 

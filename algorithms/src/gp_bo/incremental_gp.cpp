@@ -21,6 +21,8 @@ constexpr double kMinPivotFraction = 1e-10;
 constexpr Eigen::Index kScoreBlock = 64;
 // Exact variances are computed for this many candidates at a time, best bound first.
 constexpr std::size_t kExactVarianceBatch = 16;
+// Screened candidates whose exact kernel columns are computed together.
+constexpr std::size_t kRefineBatch = 16;
 // Exact variances are needed only where the variance given this many most correlated training
 // points still lets a candidate win.
 constexpr int kVarianceBoundPoints = 12;
@@ -254,8 +256,23 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
   screen_margin_.noalias() = k_screen.transpose() * alpha.cwiseAbs();
   const double absolute_margin =
       kSingleKernelAbsoluteError * prior * alpha.cwiseAbs().sum() + 1e-300;
-  std::vector<double> ei_bound(static_cast<std::size_t>(m));
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
+  // Best-first refinement: every candidate carries an upper bound on its EI, at one of three
+  // levels: screened (above), refined (exact kernel column, so exact mean, and the variance given
+  // its most correlated training points: O(n D)), exact (exact variance: O(n²)). The candidate
+  // with the highest bound is refined next; when it is exact, no other can beat it, so only
+  // candidates whose bound reaches the best EI are ever refined and the result is the exact
+  // maximiser. Screened candidates are refined in batches (one kernel call).
+  struct Entry {
+    double bound;
+    Eigen::Index index;
+    bool refined;
+  };
+  const auto lower = [](const Entry& a, const Entry& b) {
+    // Max-heap on the bound; ties: lower index first, so ties keep the first candidate.
+    return a.bound < b.bound || (a.bound == b.bound && a.index > b.index);
+  };
+  std::vector<Entry> heap;
+  heap.reserve(static_cast<std::size_t>(m));
   for (Eigen::Index j = 0; j < m; ++j) {
     // k ≤ k̃ (1 + 2ε) and Σ |α| k ≤ (1 + 2ε) Σ |α| k̃: ε of the kernel error, doubled for the
     // rounding of the sums.
@@ -265,77 +282,68 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
                          kSingleKernelAbsoluteError * prior;
     const double variance_bound =
         std::max(prior - std::max(k_max, 0.0) * std::max(k_max, 0.0) * inverse_diagonal, 0.0);
-    ei_bound[static_cast<std::size_t>(j)] =
-        expected_improvement(screen_mean_[j] + margin, variance_bound, best, xi);
-    order[static_cast<std::size_t>(j)] = j;
+    const double bound = expected_improvement(screen_mean_[j] + margin, variance_bound, best, xi);
+    if (bound > 0.0) heap.push_back({bound, j, false});
   }
-  std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
-    return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
-  });
-  // Exact evaluation, best screening bound first, in batches: exact kernel columns give the
-  // exact mean and variance bound (O(n D) each), and only candidates whose exact bound can
-  // still win get an exact variance (O(n²) each). Stops when no screening bound can reach the
-  // best EI found, so the result is the exact maximiser.
+  std::make_heap(heap.begin(), heap.end(), lower);
   Eigen::Index chosen_index = 0;
   double chosen_ei = -1.0;
   std::vector<Eigen::Index> batch;
-  std::vector<Eigen::Index> finalists;
-  std::vector<double> finalist_means;
-  Eigen::VectorXd batch_means;
-  for (std::size_t next = 0; next < order.size();) {
-    const double bound = ei_bound[static_cast<std::size_t>(order[next])];
-    if (!(bound > 0.0) || bound < chosen_ei) break;
-    batch.clear();
-    while (next < order.size() && batch.size() < kExactVarianceBatch) {
-      const Eigen::Index candidate = order[next];
-      const double candidate_bound = ei_bound[static_cast<std::size_t>(candidate)];
-      if (!(candidate_bound > 0.0) || candidate_bound < chosen_ei) break;
-      batch.push_back(candidate);
-      ++next;
+  exact_means_.resize(m);
+  while (!heap.empty() && !(heap.front().bound < chosen_ei)) {
+    std::pop_heap(heap.begin(), heap.end(), lower);
+    const Entry top = heap.back();
+    heap.pop_back();
+    if (top.refined) {
+      // Exact variance: v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
+      column_ = k_screen.col(top.index);
+      l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(column_);
+      double explained = column_.squaredNorm();
+      if (p_ > 0) {
+        Eigen::MatrixXd w;
+        kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), xs.row(top.index), w);
+        w.noalias() -= fantasy_b_.topRows(p_) * column_;
+        fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+        explained += w.squaredNorm();
+      }
+      const double ei =
+          expected_improvement(exact_means_[top.index], std::max(prior - explained, 0.0), best, xi);
+      if (ei > chosen_ei || (ei == chosen_ei && top.index < chosen_index)) {
+        chosen_ei = ei;
+        chosen_index = top.index;
+      }
+      continue;
     }
-    if (batch.empty()) break;
+    // Refine this and the next screened candidates whose bounds can still win, together.
+    batch.assign(1, top.index);
+    for (std::size_t k = 0; k < heap.size() && batch.size() < kRefineBatch; ++k) {
+      // Not in heap order beyond the top, but any member with a high enough bound will do.
+      if (!heap[k].refined && !(heap[k].bound < chosen_ei)) batch.push_back(heap[k].index);
+    }
+    if (batch.size() > 1) {
+      // Take them out of the heap (they come back refined).
+      heap.erase(std::remove_if(heap.begin(), heap.end(),
+                                [&batch](const Entry& entry) {
+                                  return !entry.refined && std::find(batch.begin() + 1, batch.end(),
+                                                                     entry.index) != batch.end();
+                                }),
+                 heap.end());
+      std::make_heap(heap.begin(), heap.end(), lower);
+    }
     const Eigen::Index b = static_cast<Eigen::Index>(batch.size());
     batch_rows_.resize(b, xs.cols());
     for (Eigen::Index i = 0; i < b; ++i) batch_rows_.row(i) = xs.row(batch[i]);
     exact_columns_.resize(n_, b);
     kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_);
-    batch_means.noalias() = exact_columns_.transpose() * alpha;
-    finalists.clear();
-    finalist_means.clear();
-    Eigen::Index kept = 0;
     for (Eigen::Index i = 0; i < b; ++i) {
-      if (expected_improvement(batch_means[i], subset_variance(exact_columns_.col(i)), best, xi) <
-          chosen_ei) {
-        continue;
-      }
-      if (kept != i) {
-        exact_columns_.col(kept) = exact_columns_.col(i);
-        batch_rows_.row(kept) = batch_rows_.row(i);
-      }
-      finalists.push_back(batch[static_cast<std::size_t>(i)]);
-      finalist_means.push_back(batch_means[i]);
-      ++kept;
-    }
-    if (kept == 0) continue;
-    // v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
-    auto v = exact_columns_.leftCols(kept);
-    l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(v);
-    Eigen::ArrayXd explained = v.colwise().squaredNorm().transpose().array();
-    if (p_ > 0) {
-      Eigen::MatrixXd w;
-      kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), batch_rows_.topRows(kept), w);
-      w.noalias() -= fantasy_b_.topRows(p_) * v;
-      fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
-      explained += w.colwise().squaredNorm().transpose().array();
-    }
-    for (Eigen::Index k = 0; k < kept; ++k) {
-      const Eigen::Index i = finalists[static_cast<std::size_t>(k)];
-      const double variance = std::max(prior - explained[k], 0.0);
-      const double ei =
-          expected_improvement(finalist_means[static_cast<std::size_t>(k)], variance, best, xi);
-      if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
-        chosen_ei = ei;
-        chosen_index = i;
+      const Eigen::Index j = batch[static_cast<std::size_t>(i)];
+      k_screen.col(j) = exact_columns_.col(i);  // from now on the exact column
+      exact_means_[j] = exact_columns_.col(i).dot(alpha);
+      const double bound =
+          expected_improvement(exact_means_[j], subset_variance(exact_columns_.col(i)), best, xi);
+      if (bound > 0.0) {
+        heap.push_back({bound, j, true});
+        std::push_heap(heap.begin(), heap.end(), lower);
       }
     }
   }

@@ -105,6 +105,7 @@ class IncrementalGp {
   Eigen::VectorXd screen_margin_;
   Eigen::MatrixXd batch_rows_;
   Eigen::MatrixXd exact_columns_;
+  Eigen::VectorXd exact_means_;
   std::vector<int> subset_;
   Eigen::MatrixXd subset_x_;
   Eigen::MatrixXd subset_gram_;

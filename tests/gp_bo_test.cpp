@@ -338,6 +338,10 @@ TEST_CASE("the kernel's lookup-table path and single-precision kernel agree with
   Eigen::MatrixXd a_general = a;
   a_general(0, 0) = 0.5;
   const Eigen::MatrixXd general = kernel_matrix(params, a_general, b);
+  // A learning-rate feature off the grid: the general path too.
+  Eigen::MatrixXd b_off_grid = b;
+  b_off_grid(1, kLrFeature) = 0.3;
+  const Eigen::MatrixXd off_grid = kernel_matrix(params, a, b_off_grid);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < m; ++j) {
       double r2 = 0.0;
@@ -350,10 +354,24 @@ TEST_CASE("the kernel's lookup-table path and single-precision kernel agree with
       INFO("k " << k(i, j) << " expected " << expected << " r2 " << r2);
       CHECK(std::abs(k(i, j) - expected) <= 1e-12 * expected + 1e-280);
       if (j < 5) CHECK(narrow(i, j) == k(i, j));
-      CHECK(std::abs(single(i, j) - expected) <=
-            kSingleKernelRelativeError * expected + kSingleKernelAbsoluteError * signal_variance);
+      const double decay = type == KernelType::rbf ? 0.5 * r2 : std::sqrt(5.0 * r2);
+      CHECK(std::abs(single(i, j) - expected) <= single_kernel_error_weight(decay) * single(i, j) +
+                                                     kSingleKernelAbsoluteError * signal_variance);
       if (i > 0) CHECK(general(i, j) == Approx(expected).epsilon(1e-9).margin(1e-12));
+      if (j != 1) CHECK(off_grid(i, j) == Approx(expected).epsilon(1e-9).margin(1e-12));
     }
   }
   CHECK(k(3, 0) == Approx(signal_variance).epsilon(1e-15));
+  // The screening bounds the exact weighted sums and largest entries of every column.
+  Eigen::VectorXd weights(n);
+  for (int i = 0; i < n; ++i) weights[i] = 40.0 * (uniform_real(rng) - 0.5);
+  Eigen::VectorXd mean, margin, k_max;
+  kernel_screen(params, a, b, weights, mean, margin, k_max);
+  const Eigen::VectorXd exact_mean = k.transpose() * weights;
+  for (int j = 0; j < m; ++j) {
+    CHECK(std::abs(mean[j] - exact_mean[j]) <= margin[j]);
+    CHECK(margin[j] <= 1e-4 * (weights.array().abs() * k.col(j).array()).sum() + 1e-20);
+    CHECK(k_max[j] <= k.col(j).maxCoeff());
+    CHECK(k_max[j] >= k.col(j).maxCoeff() * (1.0 - 1e-4) - 1e-20);
+  }
 }

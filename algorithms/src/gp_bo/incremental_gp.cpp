@@ -241,21 +241,19 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
   const Eigen::Index m = xs.rows();
   const double prior = prior_variance();
   const double inverse_diagonal = 1.0 / diagonal();
-  // Screening: single-precision kernel columns give every candidate a mean within `margin` of
-  // the exact one and (from its most correlated training point) a variance bound; EI at the
+  // Screening: the single-precision kernel gives every candidate a mean within a rounding margin
+  // of the exact one and (from its most correlated training point) a variance bound; EI at the
   // upper mean and the variance bound bounds EI. Fantasies only lower variances, so the bound
   // ignores them.
+  const auto alpha = alpha_.head(n_);
+  kernel_screen(hp_.kernel, x_.topRows(n_), xs, alpha, screen_mean_, screen_margin_, screen_k_max_);
+  // Exact kernel columns of refined candidates, by candidate (storage only grows; only refined
+  // columns are written).
   if (k_screen_.rows() < n_ || k_screen_.cols() < m) {
     k_screen_.resize(std::max<Eigen::Index>(k_screen_.rows(), x_.rows()),
                      std::max<Eigen::Index>(k_screen_.cols(), m + m / 2));
   }
-  auto k_screen = k_screen_.topLeftCorner(n_, m);
-  kernel_matrix_single_into(hp_.kernel, x_.topRows(n_), xs, k_screen);
-  const auto alpha = alpha_.head(n_);
-  screen_mean_.noalias() = k_screen.transpose() * alpha;
-  screen_margin_.noalias() = k_screen.transpose() * alpha.cwiseAbs();
-  const double absolute_margin =
-      kSingleKernelAbsoluteError * prior * alpha.cwiseAbs().sum() + 1e-300;
+  auto exact_column = [this](Eigen::Index j) { return k_screen_.col(j).head(n_); };
   // Best-first refinement: every candidate carries an upper bound on its EI, at one of three
   // levels: screened (above), refined (exact kernel column, so exact mean, and the variance given
   // its most correlated training points: O(n D)), exact (exact variance: O(n²)). The candidate
@@ -274,15 +272,10 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
   std::vector<Entry> heap;
   heap.reserve(static_cast<std::size_t>(m));
   for (Eigen::Index j = 0; j < m; ++j) {
-    // k ≤ k̃ (1 + 2ε) and Σ |α| k ≤ (1 + 2ε) Σ |α| k̃: ε of the kernel error, doubled for the
-    // rounding of the sums.
-    const double margin =
-        4.0 * kSingleKernelRelativeError * screen_margin_[j] + 2.0 * absolute_margin;
-    const double k_max = k_screen.col(j).maxCoeff() * (1.0 - 2.0 * kSingleKernelRelativeError) -
-                         kSingleKernelAbsoluteError * prior;
-    const double variance_bound =
-        std::max(prior - std::max(k_max, 0.0) * std::max(k_max, 0.0) * inverse_diagonal, 0.0);
-    const double bound = expected_improvement(screen_mean_[j] + margin, variance_bound, best, xi);
+    const double k_max = std::max(screen_k_max_[j], 0.0);
+    const double variance_bound = std::max(prior - k_max * k_max * inverse_diagonal, 0.0);
+    const double bound =
+        expected_improvement(screen_mean_[j] + screen_margin_[j], variance_bound, best, xi);
     if (bound > 0.0) heap.push_back({bound, j, false});
   }
   std::make_heap(heap.begin(), heap.end(), lower);
@@ -296,7 +289,7 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
     heap.pop_back();
     if (top.refined) {
       // Exact variance: v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
-      column_ = k_screen.col(top.index);
+      column_ = exact_column(top.index);
       l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(column_);
       double explained = column_.squaredNorm();
       if (p_ > 0) {
@@ -337,7 +330,7 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
     kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_);
     for (Eigen::Index i = 0; i < b; ++i) {
       const Eigen::Index j = batch[static_cast<std::size_t>(i)];
-      k_screen.col(j) = exact_columns_.col(i);  // from now on the exact column
+      exact_column(j) = exact_columns_.col(i);
       exact_means_[j] = exact_columns_.col(i).dot(alpha);
       const double bound =
           expected_improvement(exact_means_[j], subset_variance(exact_columns_.col(i)), best, xi);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -183,22 +184,24 @@ void exp_nonpositive_in_place(float* values, Eigen::Index count) {
   for (; i < count; ++i) values[i] = exp_nonpositive(values[i]);
 }
 
-// profile_in_place in single precision (r² rounded to float first).
-void profile_in_place_single(KernelType type, double signal_variance,
-                             Eigen::Ref<Eigen::ArrayXd> column, Eigen::ArrayXf& r2,
-                             Eigen::ArrayXf& scratch) {
-  r2 = column.cast<float>();
+// profile_in_place in single precision (r² rounded to float first), without the signal
+// variance; decay receives the decay argument t (see kernel.hpp).
+void profile_single(KernelType type, const Eigen::Ref<const Eigen::ArrayXd>& r2_column,
+                    Eigen::ArrayXf& k, Eigen::ArrayXf& decay) {
+  k = r2_column.cast<float>();
   if (type == KernelType::rbf) {
-    r2 *= -0.5f;
-    exp_nonpositive_in_place(r2.data(), r2.size());
-    column = signal_variance * r2.cast<double>();
+    decay = 0.5f * k;
+    k = -decay;
+    exp_nonpositive_in_place(k.data(), k.size());
     return;
   }
   const float sqrt5 = static_cast<float>(kSqrt5);
-  scratch = -sqrt5 * r2.sqrt();
-  r2 = 1.0f - scratch + (5.0f / 3.0f) * r2;
-  exp_nonpositive_in_place(scratch.data(), scratch.size());
-  column = signal_variance * (r2 * scratch).cast<double>();
+  decay = sqrt5 * k.sqrt();
+  k = 1.0f + decay + (5.0f / 3.0f) * k;
+  thread_local Eigen::ArrayXf exp_decay;
+  exp_decay = -decay;
+  exp_nonpositive_in_place(exp_decay.data(), exp_decay.size());
+  k *= exp_decay;
 }
 
 // In place over one column of squared distances r²: k(r²) for signal variance s².
@@ -261,33 +264,61 @@ void kernel_matrix(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
 
 namespace {
 
-// The rows of a feature matrix in gp_bo's encoding (gp_bo/encoding.hpp), compacted: the ops of
-// edges 0-2 and of edges 3-5 as two base-4 codes, and the two continuous features.
+// The rows of a feature matrix in gp_bo's encoding (gp_bo/encoding.hpp), compacted to one code
+// each: bits 0-5 the ops of edges 0-2 (16 o0 + 4 o1 + o2), bits 6-11 those of edges 3-5, bits
+// 12 and up the grid pair of lr and batch size (Config::hp_index()).
 struct CompactRows {
-  std::vector<std::uint8_t> low;   // ops of edges 0, 1, 2: 16 o0 + 4 o1 + o2
-  std::vector<std::uint8_t> high;  // ops of edges 3, 4, 5
-  Eigen::ArrayXd lr;               // feature kLrFeature
-  Eigen::ArrayXd batch_size;       // feature kBatchSizeFeature
+  std::vector<std::uint32_t> code;
 };
+
+constexpr int kHighShift = 6;
+constexpr int kPairShift = 12;
+constexpr std::uint32_t kGroupMask = 63;
 
 constexpr int kEdgesPerCode = kNumEdges / 2;
 constexpr int kCodes = kNumOps * kNumOps * kNumOps;  // 64 per group of three edges
 static_assert(kEdgesPerCode * 2 == kNumEdges && kEdgesPerCode == 3,
               "the lookup tables group the six edges in two threes");
 
+// The values of features kLrFeature and kBatchSizeFeature on the grid, by index.
+struct GridFeatures {
+  std::array<double, kNumLearningRates> lr{};
+  std::array<double, kNumBatchSizes> batch_size{};
+};
+
+const GridFeatures& grid_features() {
+  static const GridFeatures grid = [] {
+    GridFeatures result;
+    double features[kNumFeatures];
+    for (int i = 0; i < kNumLearningRates; ++i) {
+      Config config;
+      config.values[kLrDim] = static_cast<std::uint8_t>(i);
+      encode(config, features);
+      result.lr[static_cast<std::size_t>(i)] = features[kLrFeature];
+    }
+    for (int i = 0; i < kNumBatchSizes; ++i) {
+      Config config;
+      config.values[kBatchSizeDim] = static_cast<std::uint8_t>(i);
+      encode(config, features);
+      result.batch_size[static_cast<std::size_t>(i)] = features[kBatchSizeFeature];
+    }
+    return result;
+  }();
+  return grid;
+}
+
 // Compacts x when every row has gp_bo's layout (exactly one 1 and otherwise 0 in every group of
-// kNumOps edge features); false, leaving rows unspecified, when a row does not.
+// kNumOps edge features, lr and batch size features on the grid); false, leaving rows
+// unspecified, when a row does not.
 bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
   if (x.cols() != kNumFeatures) return false;
+  const GridFeatures& grid = grid_features();
   const Eigen::Index n = x.rows();
-  rows.low.resize(static_cast<std::size_t>(n));
-  rows.high.resize(static_cast<std::size_t>(n));
-  rows.lr = x.col(kLrFeature).array();
-  rows.batch_size = x.col(kBatchSizeFeature).array();
+  rows.code.resize(static_cast<std::size_t>(n));
   // Branch-free (the ops are random, so branching on them would mispredict on every edge).
   bool valid = true;
   for (Eigen::Index i = 0; i < n; ++i) {
-    int code[2] = {0, 0};
+    std::uint32_t code = 0;
     for (int edge = 0; edge < kNumEdges; ++edge) {
       int op = 0;
       int ones = 0;
@@ -300,10 +331,29 @@ bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
         op += one * o;
       }
       valid &= ones == 1 && zeros == kNumOps - 1;
-      code[edge / kEdgesPerCode] = code[edge / kEdgesPerCode] * kNumOps + op;
+      // Edges 0-2 end up in bits 0-5 (edge 2 lowest), edges 3-5 in bits 6-11.
+      const int shift =
+          (edge < kEdgesPerCode ? 0 : kHighShift) + 2 * (kEdgesPerCode - 1 - edge % kEdgesPerCode);
+      code |= static_cast<std::uint32_t>(op) << shift;
     }
-    rows.low[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[0]);
-    rows.high[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(code[1]);
+    int lr_index = 0;
+    int lr_matches = 0;
+    for (int k = 0; k < kNumLearningRates; ++k) {
+      const int match = x(i, kLrFeature) == grid.lr[static_cast<std::size_t>(k)] ? 1 : 0;
+      lr_matches += match;
+      lr_index += match * k;
+    }
+    int batch_size_index = 0;
+    int batch_size_matches = 0;
+    for (int k = 0; k < kNumBatchSizes; ++k) {
+      const int match =
+          x(i, kBatchSizeFeature) == grid.batch_size[static_cast<std::size_t>(k)] ? 1 : 0;
+      batch_size_matches += match;
+      batch_size_index += match * k;
+    }
+    valid &= lr_matches == 1 && batch_size_matches == 1;
+    code |= static_cast<std::uint32_t>(lr_index * kNumBatchSizes + batch_size_index) << kPairShift;
+    rows.code[static_cast<std::size_t>(i)] = code;
   }
   return valid;
 }
@@ -312,74 +362,120 @@ bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
 // 1/ℓ² of both of their features, equal ops nothing. For a fixed b, the contribution of three
 // edges is a table over the 64 op codes of a, so r² is two lookups plus the continuous terms:
 // O(1) per entry instead of O(D), and without the cancellation of ‖a‖² + ‖b‖² − 2 a·b.
-void squared_distances_compact(const KernelParams& params, const CompactRows& a,
-                               const CompactRows& b, Eigen::Ref<Eigen::MatrixXd> out) {
-  std::array<double, kNumFeatures> inverse_squared{};
-  for (int d = 0; d < kNumFeatures; ++d) {
-    inverse_squared[static_cast<std::size_t>(d)] = std::exp(-2.0 * params.log_lengthscales[d]);
-  }
-  // pair[(e · kNumOps + o_b) · kNumOps + o_a]: edge e's contribution for ops o_b and o_a.
-  constexpr int kPairs = kNumEdges * kNumOps * kNumOps;
-  std::array<double, kPairs> pair{};
-  for (int edge = 0; edge < kNumEdges; ++edge) {
-    for (int ob = 0; ob < kNumOps; ++ob) {
-      for (int oa = 0; oa < kNumOps; ++oa) {
-        pair[static_cast<std::size_t>((edge * kNumOps + ob) * kNumOps + oa)] =
-            ob == oa ? 0.0
-                     : inverse_squared[static_cast<std::size_t>(edge * kNumOps + ob)] +
-                           inverse_squared[static_cast<std::size_t>(edge * kNumOps + oa)];
+class CompactDistances {
+ public:
+  // all_tables: build the tables of every code of b at once (cheaper for 64 columns or more)
+  // instead of one set per column.
+  CompactDistances(const KernelParams& params, bool all_tables) : all_tables_(all_tables) {
+    std::array<double, kNumFeatures> inverse_squared{};
+    for (int d = 0; d < kNumFeatures; ++d) {
+      inverse_squared[static_cast<std::size_t>(d)] = std::exp(-2.0 * params.log_lengthscales[d]);
+    }
+    for (int edge = 0; edge < kNumEdges; ++edge) {
+      for (int ob = 0; ob < kNumOps; ++ob) {
+        for (int oa = 0; oa < kNumOps; ++oa) {
+          pair_[static_cast<std::size_t>((edge * kNumOps + ob) * kNumOps + oa)] =
+              ob == oa ? 0.0
+                       : inverse_squared[static_cast<std::size_t>(edge * kNumOps + ob)] +
+                             inverse_squared[static_cast<std::size_t>(edge * kNumOps + oa)];
+        }
+      }
+    }
+    lr_weight_ = inverse_squared[kLrFeature];
+    batch_size_weight_ = inverse_squared[kBatchSizeFeature];
+    thread_local std::vector<double> storage;
+    storage.resize(all_tables ? kAllTablesSize : 2 * kCodes + kNumHyperparameterPairs);
+    tables_ = storage.data();
+    pair_tables_ = tables_ + (all_tables ? 2 * kCodes * kCodes : 2 * kCodes);
+    if (all_tables) {
+      for (int group = 0; group < 2; ++group) {
+        for (int code = 0; code < kCodes; ++code) {
+          fill_edges(group, code, tables_ + (group * kCodes + code) * kCodes);
+        }
+      }
+      for (int code = 0; code < kNumHyperparameterPairs; ++code) {
+        fill_pair(code, pair_tables_ + code * kNumHyperparameterPairs);
       }
     }
   }
+
+  // values[i] = r² between row i of a and the row with code b_code.
+  void column(const CompactRows& a, std::uint32_t b_code, double* values) {
+    const int low_code = static_cast<int>(b_code & kGroupMask);
+    const int high_code = static_cast<int>((b_code >> kHighShift) & kGroupMask);
+    const int pair_code = static_cast<int>(b_code >> kPairShift);
+    const double* low_table = tables_ + low_code * kCodes;
+    const double* high_table = tables_ + (kCodes + high_code) * kCodes;
+    const double* pair_table = pair_tables_ + pair_code * kNumHyperparameterPairs;
+    if (!all_tables_) {
+      fill_edges(0, low_code, tables_);
+      fill_edges(1, high_code, tables_ + kCodes);
+      fill_pair(pair_code, pair_tables_);
+      low_table = tables_;
+      high_table = tables_ + kCodes;
+      pair_table = pair_tables_;
+    }
+    const std::uint32_t* a_code = a.code.data();
+    const std::size_t n = a.code.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t c = a_code[i];
+      values[i] = low_table[c & kGroupMask] + high_table[(c >> kHighShift) & kGroupMask] +
+                  pair_table[c >> kPairShift];
+    }
+  }
+
+ private:
+  static constexpr int kAllTablesSize =
+      2 * kCodes * kCodes + kNumHyperparameterPairs * kNumHyperparameterPairs;
+
   // table[code_a] for one group of three edges and b's code there.
-  const auto fill = [&pair](int group, int b_code, double* table) {
-    const double* e0 = &pair[static_cast<std::size_t>(
-        ((kEdgesPerCode * group) * kNumOps + (b_code >> 4)) * kNumOps)];
-    const double* e1 = &pair[static_cast<std::size_t>(
-        ((kEdgesPerCode * group + 1) * kNumOps + ((b_code >> 2) & 3)) * kNumOps)];
-    const double* e2 = &pair[static_cast<std::size_t>(
-        ((kEdgesPerCode * group + 2) * kNumOps + (b_code & 3)) * kNumOps)];
+  void fill_edges(int group, int b_code, double* table) const {
+    const auto edge_row = [this](int edge, int b_op) {
+      return &pair_[static_cast<std::size_t>((edge * kNumOps + b_op) * kNumOps)];
+    };
+    const double* e0 = edge_row(kEdgesPerCode * group, b_code >> 4);
+    const double* e1 = edge_row(kEdgesPerCode * group + 1, (b_code >> 2) & 3);
+    const double* e2 = edge_row(kEdgesPerCode * group + 2, b_code & 3);
     for (int o0 = 0; o0 < kNumOps; ++o0) {
       for (int o1 = 0; o1 < kNumOps; ++o1) {
         const double partial = e0[o0] + e1[o1];
         for (int o2 = 0; o2 < kNumOps; ++o2) *table++ = partial + e2[o2];
       }
     }
-  };
-  // With many columns, the tables of all 64 codes of b (2 × 64 × 64) are cheaper than one per
-  // column.
-  constexpr Eigen::Index kAllTablesColumns = 64;
-  const bool all_tables = out.cols() >= kAllTablesColumns;
-  thread_local std::vector<double> tables;
-  tables.resize(all_tables ? 2 * kCodes * kCodes : 2 * kCodes);
-  if (all_tables) {
-    for (int group = 0; group < 2; ++group) {
-      for (int code = 0; code < kCodes; ++code) {
-        fill(group, code, tables.data() + (group * kCodes + code) * kCodes);
+  }
+
+  // table[pair_a]: the lr and batch size terms for b's grid pair.
+  void fill_pair(int b_pair, double* table) const {
+    const GridFeatures& grid = grid_features();
+    const double b_lr = grid.lr[static_cast<std::size_t>(b_pair / kNumBatchSizes)];
+    const double b_batch_size = grid.batch_size[static_cast<std::size_t>(b_pair % kNumBatchSizes)];
+    for (int lr = 0; lr < kNumLearningRates; ++lr) {
+      const double lr_delta = grid.lr[static_cast<std::size_t>(lr)] - b_lr;
+      const double lr_term = lr_weight_ * lr_delta * lr_delta;
+      for (int bs = 0; bs < kNumBatchSizes; ++bs) {
+        const double batch_size_delta =
+            grid.batch_size[static_cast<std::size_t>(bs)] - b_batch_size;
+        *table++ = lr_term + batch_size_weight_ * batch_size_delta * batch_size_delta;
       }
     }
   }
-  const double lr_weight = inverse_squared[kLrFeature];
-  const double batch_size_weight = inverse_squared[kBatchSizeFeature];
-  const Eigen::Index n = out.rows();
+
+  bool all_tables_;
+  // pair_[(e · kNumOps + o_b) · kNumOps + o_a]: edge e's contribution for ops o_b and o_a.
+  std::array<double, kNumEdges * kNumOps * kNumOps> pair_{};
+  double lr_weight_ = 0.0;
+  double batch_size_weight_ = 0.0;
+  double* tables_ = nullptr;
+  double* pair_tables_ = nullptr;
+};
+
+constexpr Eigen::Index kAllTablesColumns = 64;
+
+void squared_distances_compact(const KernelParams& params, const CompactRows& a,
+                               const CompactRows& b, Eigen::Ref<Eigen::MatrixXd> out) {
+  CompactDistances distances(params, out.cols() >= kAllTablesColumns);
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    const int low_code = b.low[static_cast<std::size_t>(j)];
-    const int high_code = b.high[static_cast<std::size_t>(j)];
-    const double* low_table = tables.data() + low_code * kCodes;
-    const double* high_table = tables.data() + (kCodes + high_code) * kCodes;
-    if (!all_tables) {
-      fill(0, low_code, tables.data());
-      fill(1, high_code, tables.data() + kCodes);
-      low_table = tables.data();
-      high_table = tables.data() + kCodes;
-    }
-    auto column = out.col(j).array();
-    column = lr_weight * (a.lr - b.lr[j]).square() +
-             batch_size_weight * (a.batch_size - b.batch_size[j]).square();
-    double* values = out.col(j).data();
-    const std::uint8_t* a_low = a.low.data();
-    const std::uint8_t* a_high = a.high.data();
-    for (Eigen::Index i = 0; i < n; ++i) values[i] += low_table[a_low[i]] + high_table[a_high[i]];
+    distances.column(a, b.code[static_cast<std::size_t>(j)], out.col(j).data());
   }
 }
 
@@ -423,13 +519,64 @@ void kernel_matrix_single_into(const KernelParams& params,
                                Eigen::Ref<Eigen::MatrixXd> out) {
   const double signal_variance = std::exp(params.log_signal_variance);
   squared_distances(params, a, b, out);
-  thread_local Eigen::ArrayXf r2;
-  thread_local Eigen::ArrayXf scratch;
-  r2.resize(a.rows());
-  scratch.resize(a.rows());
+  Eigen::ArrayXf k;
+  Eigen::ArrayXf decay;
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    Eigen::Map<Eigen::ArrayXd> column(out.col(j).data(), out.rows());
-    profile_in_place_single(params.type, signal_variance, column, r2, scratch);
+    profile_single(params.type, out.col(j).array(), k, decay);
+    out.col(j) = signal_variance * k.cast<double>().matrix();
+  }
+}
+
+double single_kernel_error_weight(double decay) {
+  return decay < kSingleKernelMaxDecay
+             ? kSingleKernelRelativeError + kSingleKernelRelativeErrorPerDecay * decay
+             : 1.0;
+}
+
+void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
+                   const Eigen::Ref<const Eigen::MatrixXd>& b,
+                   const Eigen::Ref<const Eigen::VectorXd>& weights, Eigen::VectorXd& mean,
+                   Eigen::VectorXd& margin, Eigen::VectorXd& k_max) {
+  const double signal_variance = std::exp(params.log_signal_variance);
+  const Eigen::Index n = a.rows();
+  const Eigen::Index m = b.rows();
+  mean.resize(m);
+  margin.resize(m);
+  k_max.resize(m);
+  const Eigen::ArrayXd abs_weights = weights.array().abs();
+  const double absolute = kSingleKernelAbsoluteError * signal_variance;
+  const double absolute_margin = absolute * abs_weights.sum();
+  thread_local CompactRows compact_a;
+  thread_local CompactRows compact_b;
+  const bool lookup = compact(a, compact_a) && compact(b, compact_b);
+  std::optional<CompactDistances> distances;
+  if (lookup) distances.emplace(params, m >= kAllTablesColumns);
+  // Without the lookup path, r² in blocks of columns (one matrix product each).
+  constexpr Eigen::Index kBlock = 64;
+  thread_local Eigen::MatrixXd r2;
+  thread_local Eigen::ArrayXf k;
+  thread_local Eigen::ArrayXf decay;
+  thread_local Eigen::ArrayXd kd;
+  thread_local Eigen::ArrayXd error;
+  for (Eigen::Index start = 0; start < m; start += kBlock) {
+    const Eigen::Index count = std::min(kBlock, m - start);
+    r2.resize(n, count);
+    if (!lookup) squared_distances_dense(params, a, b.middleRows(start, count), r2);
+    for (Eigen::Index c = 0; c < count; ++c) {
+      const Eigen::Index j = start + c;
+      if (lookup)
+        distances->column(compact_a, compact_b.code[static_cast<std::size_t>(j)], r2.col(c).data());
+      profile_single(params.type, r2.col(c).array(), k, decay);
+      kd = signal_variance * k.cast<double>();
+      // single_kernel_error_weight, vectorised.
+      error = (decay < static_cast<float>(kSingleKernelMaxDecay))
+                  .select(kSingleKernelRelativeError +
+                              kSingleKernelRelativeErrorPerDecay * decay.cast<double>(),
+                          1.0);
+      mean[j] = (kd * weights.array()).sum();
+      margin[j] = (abs_weights * kd * error).sum() * (1.0 + 1e-12) + absolute_margin;
+      k_max[j] = (kd * (1.0 - error)).maxCoeff() - absolute;
+    }
   }
 }
 

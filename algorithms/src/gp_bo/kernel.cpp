@@ -365,7 +365,8 @@ bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
 class CompactDistances {
  public:
   // all_tables: build the tables of every code of b at once (cheaper for 64 columns or more)
-  // instead of one set per column.
+  // instead of one set per column. The tables live in per-thread storage: one CompactDistances
+  // at a time per thread.
   CompactDistances(const KernelParams& params, bool all_tables) : all_tables_(all_tables) {
     std::array<double, kNumFeatures> inverse_squared{};
     for (int d = 0; d < kNumFeatures; ++d) {

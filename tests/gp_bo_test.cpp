@@ -6,6 +6,7 @@
 #include <nhb2/algorithms/gp_bo.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
 #include <nhb2/core/error.hpp>
+#include <nhb2/core/search_space.hpp>
 #include <nhb2/experiments/driver.hpp>
 #include "gp_bo/acquisition.hpp"
 #include "gp_bo/encoding.hpp"
@@ -306,4 +307,71 @@ TEST_CASE("gp_bo beats random search on the synthetic benchmark over 100 paired 
                         << mean_diff << " ± " << se << " (" << seconds << " s)");
   CHECK(gp_sum > rs_sum);
   CHECK(mean_diff > 2.0 * se);
+}
+
+TEST_CASE("the kernel's lookup-table path and single-precision kernel agree with the definition",
+          "[gp_bo]") {
+  const KernelType type = GENERATE(KernelType::matern52, KernelType::rbf);
+  Rng rng = make_rng(5);
+  const SearchSpace space;
+  const int n = 70;
+  const int m = 90;  // ≥ 64 columns: the path with every code's table
+  Eigen::MatrixXd a(n, kNumFeatures);
+  Eigen::MatrixXd b(m, kNumFeatures);
+  for (int i = 0; i < n; ++i) a.row(i) = encode(space.sample(rng)).transpose();
+  for (int j = 0; j < m; ++j) b.row(j) = encode(space.sample(rng)).transpose();
+  b.row(0) = a.row(3);  // a zero distance
+  KernelParams params;
+  params.type = type;
+  params.log_lengthscales.resize(kNumFeatures);
+  for (int d = 0; d < kNumFeatures; ++d) {
+    params.log_lengthscales[d] =
+        std::log(0.05) + (std::log(20.0) - std::log(0.05)) * uniform_real(rng);
+  }
+  params.log_signal_variance = 0.7;
+  const double signal_variance = std::exp(params.log_signal_variance);
+  const Eigen::MatrixXd k = kernel_matrix(params, a, b);
+  const Eigen::MatrixXd narrow = kernel_matrix(params, a, b.topRows(5));  // per-column tables
+  Eigen::MatrixXd single(n, m);
+  kernel_matrix_single_into(params, a, b, single);
+  // Not gp_bo's layout (a value other than 0 or 1 among the edge features): the general path.
+  Eigen::MatrixXd a_general = a;
+  a_general(0, 0) = 0.5;
+  const Eigen::MatrixXd general = kernel_matrix(params, a_general, b);
+  // A learning-rate feature off the grid: the general path too.
+  Eigen::MatrixXd b_off_grid = b;
+  b_off_grid(1, kLrFeature) = 0.3;
+  const Eigen::MatrixXd off_grid = kernel_matrix(params, a, b_off_grid);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < m; ++j) {
+      double r2 = 0.0;
+      for (int d = 0; d < kNumFeatures; ++d) {
+        const double delta = (a(i, d) - b(j, d)) / std::exp(params.log_lengthscales[d]);
+        r2 += delta * delta;
+      }
+      const double expected = signal_variance * kernel_profile(type, r2);
+      // Rounding of r² is amplified by the decay rate: relative error ≈ ε · √5 r (≤ 1e-12 here).
+      INFO("k " << k(i, j) << " expected " << expected << " r2 " << r2);
+      CHECK(std::abs(k(i, j) - expected) <= 1e-12 * expected + 1e-280);
+      if (j < 5) CHECK(narrow(i, j) == k(i, j));
+      const double decay = type == KernelType::rbf ? 0.5 * r2 : std::sqrt(5.0 * r2);
+      CHECK(std::abs(single(i, j) - expected) <= single_kernel_error_weight(decay) * single(i, j) +
+                                                     kSingleKernelAbsoluteError * signal_variance);
+      if (i > 0) CHECK(general(i, j) == Approx(expected).epsilon(1e-9).margin(1e-12));
+      if (j != 1) CHECK(off_grid(i, j) == Approx(expected).epsilon(1e-9).margin(1e-12));
+    }
+  }
+  CHECK(k(3, 0) == Approx(signal_variance).epsilon(1e-15));
+  // The screening bounds the exact weighted sums and largest entries of every column.
+  Eigen::VectorXd weights(n);
+  for (int i = 0; i < n; ++i) weights[i] = 40.0 * (uniform_real(rng) - 0.5);
+  Eigen::VectorXd mean, margin, k_max;
+  kernel_screen(params, a, b, weights, mean, margin, k_max);
+  const Eigen::VectorXd exact_mean = k.transpose() * weights;
+  for (int j = 0; j < m; ++j) {
+    CHECK(std::abs(mean[j] - exact_mean[j]) <= margin[j]);
+    CHECK(margin[j] <= 1e-4 * (weights.array().abs() * k.col(j).array()).sum() + 1e-20);
+    CHECK(k_max[j] <= k.col(j).maxCoeff());
+    CHECK(k_max[j] >= k.col(j).maxCoeff() * (1.0 - 1e-4) - 1e-20);
+  }
 }

@@ -593,6 +593,7 @@ void write_analysis_report(const std::string& dir, const SweepData& data,
     regret_curves = regret_curves_csv(data, analysis);
     statistics = statistics_md(data, analysis);
     html = report_html(data, analysis, resolved);
+    insert_mo_section(html, mo_html_section(dir));  // "" unless write_mo_report() ran first
   } catch (...) {
     trajectory_regret_written.wait();  // it writes into a file this frame owns
     throw;

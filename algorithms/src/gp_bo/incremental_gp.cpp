@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <numeric>
 
 namespace nhb2::gp_bo {
 
@@ -20,6 +21,11 @@ constexpr double kMinPivotFraction = 1e-10;
 constexpr Eigen::Index kScoreBlock = 64;
 // Exact variances are computed for this many candidates at a time, best bound first.
 constexpr std::size_t kExactVarianceBatch = 16;
+// Screened candidates whose exact kernel columns are computed together.
+constexpr std::size_t kRefineBatch = 16;
+// Exact variances are needed only where the variance given this many most correlated training
+// points still lets a candidate win.
+constexpr int kVarianceBoundPoints = 12;
 
 // Rank-one update of a lower Cholesky factor: afterwards l lᵀ equals the old l lᵀ + x xᵀ.
 // x is used as workspace.
@@ -231,46 +237,150 @@ void IncrementalGp::exact_variances(const std::vector<Eigen::Index>& rows,
 
 Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs,
                                                         double best, double xi) {
-  Eigen::VectorXd mean, variance_bound;
-  score(xs, mean, variance_bound);
+  assert(n_ >= 1);
   const Eigen::Index m = xs.rows();
-  // EI grows with the variance, so EI at a variance bound bounds EI: exact variances are computed
-  // best bound first until no remaining bound can reach the best EI found.
-  std::vector<double> ei_bound(static_cast<std::size_t>(m));
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
-  for (Eigen::Index i = 0; i < m; ++i) {
-    ei_bound[static_cast<std::size_t>(i)] =
-        expected_improvement(mean[i], variance_bound[i], best, xi);
-    order[static_cast<std::size_t>(i)] = i;
+  const double prior = prior_variance();
+  const double inverse_diagonal = 1.0 / diagonal();
+  // Screening: the single-precision kernel gives every candidate a mean within a rounding margin
+  // of the exact one and (from its most correlated training point) a variance bound; EI at the
+  // upper mean and the variance bound bounds EI. Fantasies only lower variances, so the bound
+  // ignores them.
+  const auto alpha = alpha_.head(n_);
+  kernel_screen(hp_.kernel, x_.topRows(n_), xs, alpha, screen_mean_, screen_margin_, screen_k_max_);
+  // Exact kernel columns of refined candidates, by candidate (storage only grows; only refined
+  // columns are written).
+  if (k_screen_.rows() < n_ || k_screen_.cols() < m) {
+    k_screen_.resize(std::max<Eigen::Index>(k_screen_.rows(), x_.rows()),
+                     std::max<Eigen::Index>(k_screen_.cols(), m + m / 2));
   }
-  std::stable_sort(order.begin(), order.end(), [&ei_bound](Eigen::Index a, Eigen::Index b) {
-    return ei_bound[static_cast<std::size_t>(a)] > ei_bound[static_cast<std::size_t>(b)];
-  });
+  auto exact_column = [this](Eigen::Index j) { return k_screen_.col(j).head(n_); };
+  // Best-first refinement: every candidate carries an upper bound on its EI, at one of three
+  // levels: screened (above), refined (exact kernel column, so exact mean, and the variance given
+  // its most correlated training points: O(n D)), exact (exact variance: O(n²)). The candidate
+  // with the highest bound is refined next; when it is exact, no other can beat it, so only
+  // candidates whose bound reaches the best EI are ever refined and the result is the exact
+  // maximiser. Screened candidates are refined in batches (one kernel call).
+  struct Entry {
+    double bound;
+    Eigen::Index index;
+    bool refined;
+  };
+  const auto lower = [](const Entry& a, const Entry& b) {
+    // Max-heap on the bound; ties: lower index first, so ties keep the first candidate.
+    return a.bound < b.bound || (a.bound == b.bound && a.index > b.index);
+  };
+  std::vector<Entry> heap;
+  heap.reserve(static_cast<std::size_t>(m));
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double k_max = std::max(screen_k_max_[j], 0.0);
+    const double variance_bound = std::max(prior - k_max * k_max * inverse_diagonal, 0.0);
+    const double bound =
+        expected_improvement(screen_mean_[j] + screen_margin_[j], variance_bound, best, xi);
+    if (bound > 0.0) heap.push_back({bound, j, false});
+  }
+  std::make_heap(heap.begin(), heap.end(), lower);
   Eigen::Index chosen_index = 0;
   double chosen_ei = -1.0;
   std::vector<Eigen::Index> batch;
-  Eigen::VectorXd variances;
-  for (std::size_t next = 0; next < order.size();) {
-    const double bound = ei_bound[static_cast<std::size_t>(order[next])];
-    if (!(bound > 0.0) || bound < chosen_ei) break;
-    batch.clear();
-    while (next < order.size() && batch.size() < kExactVarianceBatch) {
-      batch.push_back(order[next++]);
-    }
-    exact_variances(batch, variances);
-    for (std::size_t k = 0; k < batch.size(); ++k) {
-      const Eigen::Index i = batch[k];
+  exact_means_.resize(m);
+  while (!heap.empty() && !(heap.front().bound < chosen_ei)) {
+    std::pop_heap(heap.begin(), heap.end(), lower);
+    const Entry top = heap.back();
+    heap.pop_back();
+    if (top.refined) {
+      // Exact variance: v = L⁻¹ k*; with fantasies w = C⁻¹ (k_f* − B v); var = s² − ‖v‖² − ‖w‖².
+      column_ = exact_column(top.index);
+      l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(column_);
+      double explained = column_.squaredNorm();
+      if (p_ > 0) {
+        Eigen::MatrixXd w;
+        kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), xs.row(top.index), w);
+        w.noalias() -= fantasy_b_.topRows(p_) * column_;
+        fantasy_c_.topLeftCorner(p_, p_).triangularView<Eigen::Lower>().solveInPlace(w);
+        explained += w.squaredNorm();
+      }
       const double ei =
-          expected_improvement(mean[i], variances[static_cast<Eigen::Index>(k)], best, xi);
-      if (ei > chosen_ei || (ei == chosen_ei && i < chosen_index)) {
+          expected_improvement(exact_means_[top.index], std::max(prior - explained, 0.0), best, xi);
+      if (ei > chosen_ei || (ei == chosen_ei && top.index < chosen_index)) {
         chosen_ei = ei;
-        chosen_index = i;
+        chosen_index = top.index;
+      }
+      continue;
+    }
+    // Refine this and the next screened candidates whose bounds can still win, together.
+    batch.assign(1, top.index);
+    for (std::size_t k = 0; k < heap.size() && batch.size() < kRefineBatch; ++k) {
+      // Not in heap order beyond the top, but any member with a high enough bound will do.
+      if (!heap[k].refined && !(heap[k].bound < chosen_ei)) batch.push_back(heap[k].index);
+    }
+    if (batch.size() > 1) {
+      // Take them out of the heap (they come back refined).
+      heap.erase(std::remove_if(heap.begin(), heap.end(),
+                                [&batch](const Entry& entry) {
+                                  return !entry.refined && std::find(batch.begin() + 1, batch.end(),
+                                                                     entry.index) != batch.end();
+                                }),
+                 heap.end());
+      std::make_heap(heap.begin(), heap.end(), lower);
+    }
+    const Eigen::Index b = static_cast<Eigen::Index>(batch.size());
+    batch_rows_.resize(b, xs.cols());
+    for (Eigen::Index i = 0; i < b; ++i) batch_rows_.row(i) = xs.row(batch[i]);
+    exact_columns_.resize(n_, b);
+    kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_);
+    for (Eigen::Index i = 0; i < b; ++i) {
+      const Eigen::Index j = batch[static_cast<std::size_t>(i)];
+      exact_column(j) = exact_columns_.col(i);
+      exact_means_[j] = exact_columns_.col(i).dot(alpha);
+      const double bound =
+          expected_improvement(exact_means_[j], subset_variance(exact_columns_.col(i)), best, xi);
+      if (bound > 0.0) {
+        heap.push_back({bound, j, true});
+        std::push_heap(heap.begin(), heap.end(), lower);
       }
     }
   }
-  // EI underflowed everywhere (a very confident model): fall back to the highest mean.
-  if (!(chosen_ei > 0.0)) mean.maxCoeff(&chosen_index);
+  // EI underflowed everywhere (a very confident model): fall back to the highest exact mean.
+  if (!(chosen_ei > 0.0)) {
+    Eigen::VectorXd mean, variance_bound;
+    score(xs, mean, variance_bound);
+    mean.maxCoeff(&chosen_index);
+  }
   return chosen_index;
+}
+
+double IncrementalGp::subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k_star) {
+  // The posterior variance given the most correlated training points only: conditioning on the
+  // others as well can only lower it, so it bounds the exact variance (plus a relative slack of
+  // 1e-9 against rounding).
+  const int k = std::min(n_, kVarianceBoundPoints);
+  // The k largest entries, largest first (ties: lower index first), by insertion into a short
+  // sorted list: one comparison for most entries.
+  subset_.clear();
+  for (int i = 0; i < n_; ++i) {
+    const double value = k_star[i];
+    if (static_cast<int>(subset_.size()) == k && !(value > k_star[subset_.back()])) continue;
+    if (static_cast<int>(subset_.size()) == k) subset_.pop_back();
+    auto position = subset_.end();
+    while (position != subset_.begin() && value > k_star[*(position - 1)]) --position;
+    subset_.insert(position, i);
+  }
+  subset_x_.resize(k, x_.cols());
+  subset_k_.resize(k);
+  for (int i = 0; i < k; ++i) {
+    subset_x_.row(i) = x_.row(subset_[static_cast<std::size_t>(i)]);
+    subset_k_[i] = k_star[subset_[static_cast<std::size_t>(i)]];
+  }
+  kernel_matrix(hp_.kernel, subset_x_, subset_x_, subset_gram_);
+  subset_gram_.diagonal().array() += hp_.noise_variance() + jitter_;
+  const double prior = prior_variance();
+  Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(subset_gram_);
+  if (llt.info() != Eigen::Success) {
+    const double k_max = subset_k_[0];
+    return std::max(prior - k_max * k_max / diagonal(), 0.0);
+  }
+  llt.matrixL().solveInPlace(subset_k_);
+  return std::max(prior - subset_k_.squaredNorm(), 0.0) + 1e-9 * prior;
 }
 
 double IncrementalGp::max_target() const {

@@ -11,6 +11,8 @@
 //   add_fantasy()      O(n D + n²)    a pending point, for the variance only (kriging believer)
 //   score()            O(n m D)       the m candidates' kernel columns, means and variance bounds
 //   exact_variance()   O(n²) each     one candidate's posterior variance
+//   argmax_expected_improvement()  O(n m + r n D + e n²): single-precision screening of the m
+//                      candidates, r exact kernel columns, e exact variances (see below)
 // The targets are standardised like GaussianProcess::fit (mean 0, standard deviation 1) over the
 // real training points; fantasies never change the mean (their targets are the posterior mean),
 // only the variance.
@@ -53,7 +55,11 @@ class IncrementalGp {
 
   // The row of xs with the largest expected improvement over `best` (standardised) with margin
   // xi, ties to the first; the highest mean when every EI is 0. Exact like scoring every row,
-  // but exact variances are computed only for rows whose EI bound can still win.
+  // but lazily: a single-precision kernel bounds every row's EI (about half the cost of
+  // score()), then the row with the highest bound is refined, again and again: first its exact
+  // kernel column (exact mean; variance bounded by the 12 most correlated training points;
+  // O(n D)), then its exact variance (O(n²)), until the highest bound is an exact EI. Does not
+  // change what exact_variances() refers to, except when every EI is 0 (it then calls score()).
   Eigen::Index argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs, double best,
                                            double xi);
 
@@ -67,6 +73,9 @@ class IncrementalGp {
   void reserve(int capacity);
   double prior_variance() const;
   double diagonal() const;  // K_ii + σ_n² + jitter
+  // An upper bound on the posterior variance of the point with training kernel column k_star:
+  // its variance given the few training points most correlated with it. O(n + D).
+  double subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k_star);
 
   GpHyperparameters hp_;
   int n_ = 0;
@@ -92,6 +101,20 @@ class IncrementalGp {
   Eigen::MatrixXd k_fantasy_star_;  // p × m
   Eigen::VectorXd column_;
   Eigen::MatrixXd batch_;
+  // argmax_expected_improvement(): the exact kernel columns of refined candidates (n × m
+  // storage), the screening's means, margins and largest kernel entries, one batch's rows and
+  // exact kernel columns.
+  Eigen::MatrixXd k_screen_;
+  Eigen::VectorXd screen_mean_;
+  Eigen::VectorXd screen_margin_;
+  Eigen::VectorXd screen_k_max_;
+  Eigen::MatrixXd batch_rows_;
+  Eigen::MatrixXd exact_columns_;
+  Eigen::VectorXd exact_means_;
+  std::vector<int> subset_;
+  Eigen::MatrixXd subset_x_;
+  Eigen::MatrixXd subset_gram_;
+  Eigen::VectorXd subset_k_;
 };
 
 }  // namespace nhb2::gp_bo

@@ -4,9 +4,11 @@
 // A GP (gp_bo/incremental_gp.hpp; kernel gp_bo/kernel.hpp over the features of
 // gp_bo/encoding.hpp) models the full-fidelity (12-epoch) validation accuracy; its
 // hyperparameters maximise the log marginal likelihood (gp_bo/hyperparameter_fit.hpp) on at most
-// 100 of the training points. The refit schedule: after max(refit_every,
-// ⌈refit_growth · N_refit⌉) new observations, N_refit being the number observed at the last fit
-// (every 5 while N ≤ 50, then every 10 % of growth, by default).
+// 100 of the training points: the first fit with 45 likelihood evaluations (a search from the
+// defaults and two random restarts), later ones warm-started from the previous optimum with 16.
+// The refit schedule: after max(refit_every, ⌈refit_growth · N_refit⌉) new observations, N_refit
+// being the number observed at the last fit (every 5 while N ≤ 50, then every 10 % of growth, by
+// default).
 // ask():
 //   - while fewer than `n_initial` trials are observed or pending (or fewer than 2 observed), a
 //     uniform sample not seen before;
@@ -15,22 +17,27 @@
 //     first). Candidates, in order: `n_candidates` uniform samples, all neighbours of the 5 best
 //     observed configs, 50 double mutations of them; already evaluated and pending configs are
 //     excluded (if nothing is left, a uniform sample). The maximiser is found exactly but
-//     lazily: every candidate's mean and an upper bound on its variance cost O(n) each, and exact
-//     variances (O(n²) each) are computed best bound first until no bound can beat the best EI.
+//     lazily: a single-precision kernel bounds every candidate's EI (mean within its rounding
+//     margin, variance given its most correlated training point); best bound first, candidates
+//     get exact kernel columns (exact mean, variance bounded by the 12 most correlated training
+//     points, O(n D) each) and then exact variances (O(n²) each), until no bound can beat the
+//     best EI found.
 // Pending trials (asked, not yet told) enter the GP as "kriging believer" fantasies: their target
 // is the posterior mean given the real observations.
 // The GP's training set holds at most `max_observations` points: the best half and the most
 // recent of the rest. Every trial is 12 epochs.
 //
 // Cost, with N observations told, n = min(N, max_observations) training points, m candidates
-// (≈ n_candidates + 200), D = 26 features, p pending trials and e exact variances (e ≤ m, in
-// practice a few dozen):
+// (≈ n_candidates + 200), D = 26 features, p pending trials, r refined candidates (exact kernel
+// columns; r ≤ m, about 60 at n = 500) and e exact variances (e ≤ r, in practice a few to 20):
 //   tell()               O(D) (and O(1) for a trial of another fidelity)
-//   ask(), steady state  O(N log N + n m D + (k + p + e) n²), k = training points added or
-//                        dropped since the last ask (1 in a sequential run); no n × n memory is
+//   ask(), steady state  O(N log N + n m + r n D + (k + p + e) n²), k = training points added
+//                        or dropped since the last ask (1 in a sequential run); the n × m
+//                        screening costs two table lookups and a single-precision exp per entry
+//                        (gp_bo's one-hot features, gp_bo/kernel.hpp); no n × n memory is
 //                        allocated once the training set has reached its size
-//   ask() with a refit   additionally O(I q³ + n³): I ≈ 45 likelihood evaluations on
-//                        q = min(n, 100) points, then one refactorisation
+//   ask() with a refit   additionally O(I q³ + n³): I = 16 likelihood evaluations (45 for the
+//                        first fit) on q = min(n, 100) points, then one refactorisation
 // The Cholesky factor is updated in place: appending a point is one forward substitution,
 // dropping one a rank-one update of the trailing block.
 // All randomness comes from the Rng given to reset(). Eigen stays behind a pimpl.

@@ -31,13 +31,17 @@ struct MoInputs {
   Benchmark benchmark;
 };
 
-std::optional<MoInputs> multi_objective_inputs(const std::string& dir, const SweepData& data) {
+// Whether resolved.yaml names objectives (a top-level `objectives:` key).
+bool names_objectives(const std::string& dir) {
   const std::string resolved = dir + "/resolved.yaml";
-  if (!std::filesystem::exists(resolved)) return std::nullopt;
+  if (!std::filesystem::exists(resolved)) return false;
   const std::string text = read_file(resolved);
-  if (text.rfind("objectives:", 0) != 0 && text.find("\nobjectives:") == std::string::npos) {
-    return std::nullopt;
-  }
+  return text.rfind("objectives:", 0) == 0 || text.find("\nobjectives:") != std::string::npos;
+}
+
+std::optional<MoInputs> multi_objective_inputs(const std::string& dir, const SweepData& data) {
+  if (!names_objectives(dir)) return std::nullopt;
+  const std::string resolved = dir + "/resolved.yaml";
   const Registry registry = load_sweep_plugins(resolved, builtin_optimizers());
   SweepConfig config = load_sweep_config(resolved, registry);
   if (!config.objectives) return std::nullopt;
@@ -72,8 +76,9 @@ int run_report(const std::vector<std::string>& args) {
                     "CONFIG --merge --out " +
                     dir + " (docs/sweeps.md)");
   }
-  // The queries themselves are not needed: the traces hold what the report reads.
-  const SweepData data = read_sweep_results(dir, /*keep_queries=*/false);
+  // The single-objective reports read only the incumbent traces; the multi-objective fronts and
+  // hypervolume curves read every query.
+  const SweepData data = read_sweep_results(dir, /*keep_queries=*/names_objectives(dir));
   ReportOptions report_options;
   report_options.plots = vm.count("no-plots") == 0;
   if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {

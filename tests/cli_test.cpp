@@ -87,7 +87,7 @@ TEST_CASE("bad input gets one line naming the value and exit code 2", "[cli][err
       {"info --data /no/such/file.nhb2", "/no/such/file.nhb2"},
       {"run --runs 0", "--runs 0"},
       {"run --budget -5", "--budget -5"},
-      {"run --budget 1e308", "at most " + nhb2::format_double(nhb2::kMaxBudgetSeconds)},
+      {"run --budget 1e308", "at most " + nhb2::format_readable(nhb2::kMaxBudgetSeconds)},
       {"run --runs 1000000000", "--runs 1000000000"},
       {"cells '0|10|2100'", "length 9"},
       {"run --optimizer random_serch", "did you mean 'random_search'"},

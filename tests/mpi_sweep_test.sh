@@ -73,7 +73,7 @@ YAML
 worker-death)
   cat >"$work/long.yaml" <<'YAML'
 name: mpi_death
-budget: 20000
+budget: 100000
 runs: 150
 master_seed: 7
 optimizers:

@@ -7,6 +7,7 @@
 #include "gp_bo/hyperparameter_fit.hpp"
 #include "gp_bo/incremental_gp.hpp"
 
+#include "bo_candidates.hpp"
 #include "option_checks.hpp"
 
 #include <Eigen/Core>
@@ -188,14 +189,8 @@ struct GpBo::State {
     x = encode_rows(chosen_configs);
   }
 
+  // The candidate set (bo_candidates.hpp) around the 5 best distinct observed configs.
   std::vector<Config> candidates(int n_candidates) {
-    std::vector<Config> result;
-    std::unordered_set<int> included;
-    auto add = [&](const Config& config) {
-      if (seen(config) || !included.insert(config.index()).second) return;
-      result.push_back(config);
-    };
-    for (int i = 0; i < n_candidates; ++i) add(space.sample(rng));
     std::vector<Config> top;
     for (int index : ranking()) {
       if (static_cast<int>(top.size()) == kNumTopConfigs) break;
@@ -203,16 +198,8 @@ struct GpBo::State {
         top.push_back(configs[index]);
       }
     }
-    for (const Config& config : top) {
-      for (const Config& neighbour : space.neighbours(config)) add(neighbour);
-    }
-    if (space.num_free_dims() > 0 && !top.empty()) {
-      for (int i = 0; i < kNumMutations; ++i) {
-        const Config& parent = top[uniform_index(rng, static_cast<int>(top.size()))];
-        add(space.mutate(space.mutate(parent, rng), rng));
-      }
-    }
-    return result;
+    return bo_candidates(space, rng, n_candidates, top, kNumMutations,
+                         [this](const Config& config) { return seen(config); });
   }
 };
 

@@ -13,10 +13,7 @@
 
 namespace nhb2 {
 
-namespace {
-
-// Creates `dir` (and missing parents, 0700) unless it exists; "" on success, else the reason.
-std::string prepare_dir(const std::string& dir) {
+std::string prepare_cache_dir(const std::string& dir) {
   for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
     const std::string prefix = slash == std::string::npos ? dir : dir.substr(0, slash);
     if (!prefix.empty() && ::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -34,14 +31,10 @@ std::string prepare_dir(const std::string& dir) {
   return "";
 }
 
-// True when `path` is a regular file of this user (not a symlink, folder or another user's
-// file): only such a file is read from the cache; anything else is replaced.
 bool own_regular_file(const std::string& path) {
   struct stat info {};
   return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == ::geteuid();
 }
-
-}  // namespace
 
 bool synthetic_cache_disabled() {
   const char* value = std::getenv("NHB2_NO_CACHE");
@@ -66,7 +59,7 @@ SyntheticLoad load_synthetic_table(std::uint64_t seed, const std::string& cache_
     return SyntheticLoad{make_synthetic_table(seed), SyntheticOrigin::generated, "", ""};
   }
   const std::string path = cache_dir + "/" + synthetic_cache_file_name(seed);
-  const std::string problem = prepare_dir(cache_dir);
+  const std::string problem = prepare_cache_dir(cache_dir);
   if (!problem.empty()) {
     return SyntheticLoad{make_synthetic_table(seed), SyntheticOrigin::generated, path,
                          "synthetic cache not used (" + problem + "); generated in memory"};

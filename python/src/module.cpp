@@ -10,6 +10,7 @@
 #include <nhb2/benchmark_api/official_import.hpp>
 #include <nhb2/benchmark_api/session.hpp>
 #include <nhb2/benchmark_api/synthetic.hpp>
+#include <nhb2/benchmark_api/synthetic_cache.hpp>
 #include <nhb2/benchmark_api/table.hpp>
 #include <nhb2/core/canonical.hpp>
 #include <nhb2/core/cell.hpp>
@@ -740,6 +741,11 @@ void bind_all(py::module_& m) {
       .def("__repr__", [](const PyBenchmark& b) {
         return "<nhb2.Benchmark " + b.benchmark.source().description + ">";
       });
+  // The cache folder rules of the C++ library, for the converted pickles (nhb2/_official.py).
+  m.def("_cache_dir", &synthetic_cache_dir);
+  m.def("_cache_disabled", &synthetic_cache_disabled);
+  m.def("_prepare_cache_dir", &prepare_cache_dir, py::arg("dir"));
+  m.def("_own_regular_file", &own_regular_file, py::arg("path"));
   m.def(
       "_import_official",
       [](const std::string& dir) {

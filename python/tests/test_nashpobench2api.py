@@ -74,6 +74,42 @@ def test_the_pickles_are_converted_once_and_the_cache_follows_changes(official_d
     assert len(list(cache.glob("*.nhb2"))) == 2
 
 
+def test_the_pickle_cache_follows_the_libraries_cache_rules(official_dir, tmp_path, monkeypatch):
+    import stat
+
+    from nhb2 import _official
+
+    cache = tmp_path / "cache" / "nested"
+    monkeypatch.setenv("NHB2_CACHE_DIR", str(cache))
+    first = _official.open_official(official_dir)
+    files = list(cache.glob("official-*.nhb2"))
+    assert len(files) == 1
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700  # a per-user folder, as the C++ cache
+    # A symlink in the file's place is never read through: it is replaced by a converted file.
+    target = tmp_path / "elsewhere.nhb2"
+    target.write_bytes(files[0].read_bytes())
+    files[0].unlink()
+    files[0].symlink_to(target)
+    again = _official.open_official(official_dir)
+    assert not files[0].is_symlink()
+    assert again.query(("0|10|210", 0.1, 256)) == first.query(("0|10|210", 0.1, 256))
+    # NHB2_NO_CACHE turns it off, as for the synthetic table.
+    monkeypatch.setenv("NHB2_NO_CACHE", "1")
+    monkeypatch.setenv("NHB2_CACHE_DIR", str(tmp_path / "off"))
+    _official.open_official(official_dir)
+    assert not (tmp_path / "off").exists()
+    # A cache folder that cannot be used gives a warning, not an error.
+    monkeypatch.delenv("NHB2_NO_CACHE")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("NHB2_CACHE_DIR", str(blocked))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        benchmark = _official.open_official(official_dir)
+    assert benchmark.query(("0|10|210", 0.1, 256)) == first.query(("0|10|210", 0.1, 256))
+    assert any("not cached" in str(w.message) for w in caught)
+
+
 def test_a_nhb2_file_or_a_folder_holding_one_is_accepted(tmp_path):
     import nhb2
     from nashpobench2api import NASHPOBench2API

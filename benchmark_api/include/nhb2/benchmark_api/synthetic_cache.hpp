@@ -39,8 +39,15 @@ struct SyntheticLoad {
   std::string warning;  // one line when the cache could not be used; else empty
 };
 
-// The cache folder from the environment as described above; "" when there is none.
+// The cache folder from the environment as described above; "" when there is none. The Python
+// package keeps its converted pickles there too, under the same rules (the two functions below).
 std::string synthetic_cache_dir();
+// Creates `dir` (and missing parents) with mode 0700 unless it exists; "" when it is then a
+// folder of this user that can be written, else the reason it cannot be used as a cache.
+std::string prepare_cache_dir(const std::string& dir);
+// True when `path` is a regular file of this user (not a symlink, folder or another user's
+// file): only such a file is ever read from a cache folder.
+bool own_regular_file(const std::string& path);
 // True when NHB2_NO_CACHE turns the cache off.
 bool synthetic_cache_disabled();
 // `synthetic-g<version>-s<seed>.nhb2`.

@@ -19,8 +19,6 @@ constexpr double kLastJitter = 1e-2;
 // definiteness (the point nearly duplicates the span of the others).
 constexpr double kMinPivotFraction = 1e-10;
 constexpr Eigen::Index kScoreBlock = 64;
-// Exact variances are computed for this many candidates at a time, best bound first.
-constexpr std::size_t kExactVarianceBatch = 16;
 // Screened candidates whose exact kernel columns are computed together.
 constexpr std::size_t kRefineBatch = 16;
 // Exact variances are needed only where the variance given this many most correlated training

@@ -34,7 +34,10 @@ build-example/epsilon_greedy_conformance
 echo "== the installed nhb2 with the plug-in"
 nhb2=prefix/bin/nhb2
 "$nhb2" --version
-"$nhb2" list --plugin build-example/epsilon_greedy.so | grep -q "^epsilon_greedy$"
+# Into a file first: `grep -q` stops reading at the first match, and under pipefail the
+# SIGPIPE that then stops nhb2 list would fail the test.
+"$nhb2" list --plugin build-example/epsilon_greedy.so >list.txt
+grep -q "^epsilon_greedy$" list.txt
 "$nhb2" conformance --plugin build-example/epsilon_greedy.so --evaluations 100
 sed 's/^runs: .*/runs: 4/' "$source/docs/examples/compare.yaml" >compare.yaml
 "$nhb2" sweep compare.yaml --quiet --no-plots --jobs 2 >sweep.log

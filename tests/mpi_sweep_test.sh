@@ -97,7 +97,9 @@ YAML
   done
   victim=""
   for pid in $(pgrep -f -- "sweep $work/long.yaml" || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then
+    # grep without -q reads all its input: with -q it could stop early, and under pipefail the
+    # SIGPIPE that then stops tr (the environment of an MPI rank is long) would hide the match.
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -x 'OMPI_COMM_WORLD_RANK=1' >/dev/null; then
       victim=$pid
     fi
   done

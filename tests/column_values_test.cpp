@@ -169,12 +169,17 @@ TEST_CASE("a mapped file truncated by another process never yields wrong values"
   const double expected = last_column[last_column.size() - 1];
 
   // In a child process: open, let "another process" cut the file to its first half, read the
-  // last value. The documented outcome is SIGBUS (a sanitizer reports it and exits non-zero);
-  // returning a wrong value (exit 3) is what must never happen.
+  // last value. The documented outcome is SIGBUS (under a sanitizer, whose handler may keep the
+  // signal, its report and an abort or a non-zero exit); returning a wrong value (exit 3) is what
+  // must never happen.
   std::fflush(nullptr);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
+    struct sigaction fallback {};
+    fallback.sa_handler = SIG_DFL;  // not the test framework's handler: the child just dies
+    ::sigaction(SIGBUS, &fallback, nullptr);
+    ::sigaction(SIGABRT, &fallback, nullptr);
     const Table read = read_nhb2(path);
     if (::truncate(path.c_str(), static_cast<off_t>(std::filesystem::file_size(path) / 2)) != 0) {
       ::_exit(4);
@@ -188,6 +193,6 @@ TEST_CASE("a mapped file truncated by another process never yields wrong values"
   const bool wrong_value = WIFEXITED(status) && WEXITSTATUS(status) == 3;
   CHECK_FALSE(wrong_value);
   CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 4));
-  CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS) ||
+  CHECK(((WIFSIGNALED(status) && (WTERMSIG(status) == SIGBUS || WTERMSIG(status) == SIGABRT)) ||
          (WIFEXITED(status) && WEXITSTATUS(status) != 0)));
 }

@@ -39,8 +39,10 @@ bool names_objectives(const std::string& dir) {
   return text.rfind("objectives:", 0) == 0 || text.find("\nobjectives:") != std::string::npos;
 }
 
-std::optional<MoInputs> multi_objective_inputs(const std::string& dir, const SweepData& data) {
-  if (!names_objectives(dir)) return std::nullopt;
+// `multi_objective`: names_objectives(dir), read once by the caller.
+std::optional<MoInputs> multi_objective_inputs(const std::string& dir, const SweepData& data,
+                                               bool multi_objective) {
+  if (!multi_objective) return std::nullopt;
   const std::string resolved = dir + "/resolved.yaml";
   const Registry registry = load_sweep_plugins(resolved, builtin_optimizers());
   SweepConfig config = load_sweep_config(resolved, registry);
@@ -78,14 +80,15 @@ int run_report(const std::vector<std::string>& args) {
   }
   // The single-objective reports read only the incumbent traces; the multi-objective fronts and
   // hypervolume curves read every query.
-  const SweepData data = read_sweep_results(dir, /*keep_queries=*/names_objectives(dir));
+  const bool multi_objective = names_objectives(dir);
+  const SweepData data = read_sweep_results(dir, /*keep_queries=*/multi_objective);
   ReportOptions report_options;
   report_options.plots = vm.count("no-plots") == 0;
   if (const char* gnuplot = std::getenv("NHB2_GNUPLOT"); gnuplot && *gnuplot) {
     report_options.gnuplot = gnuplot;
   }
   // Everything is read and checked before anything is written.
-  const std::optional<MoInputs> mo = multi_objective_inputs(dir, data);
+  const std::optional<MoInputs> mo = multi_objective_inputs(dir, data, multi_objective);
   // The multi-objective files first: report.html shows them.
   std::string mo_warning;
   if (mo) {

@@ -47,22 +47,10 @@ std::pair<double, double> parse_reference(const std::string& text) {
   }
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::string::size_type start = 0;
-  while (true) {
-    const auto comma = text.find(',', start);
-    names.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return names;
-}
-
 int print_comparison(const Benchmark& benchmark, const po::variables_map& vm,
                      const ObjectiveTable& table, SeedPolicy policy) {
   const Registry registry = load_registry(vm);
-  const std::vector<std::string> names = split_names(vm["compare"].as<std::string>());
+  const std::vector<std::string> names = split_commas(vm["compare"].as<std::string>());
   for (const std::string& name : names) registry.find(name);  // names the allowed ones
   const int runs = vm["runs"].as<int>();
   const double budget = vm["budget"].as<double>();

@@ -10,7 +10,6 @@
 #include <nhb2/experiments/driver.hpp>
 #include <nhb2/experiments/statistics.hpp>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -25,10 +24,7 @@ std::vector<double> parse_speed_factors(const std::string& text, int workers) {
                               (workers == 1 ? "" : "s") + " > 0, one per worker (--workers " +
                               std::to_string(workers) + ")";
   std::vector<double> factors;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t end = std::min(text.find(',', begin), text.size());
-    const std::string item = text.substr(begin, end - begin);
+  for (const std::string& item : split_commas(text)) {
     double factor = 0.0;
     const auto [rest, error] = std::from_chars(item.data(), item.data() + item.size(), factor);
     if (item.empty() || error != std::errc() || rest != item.data() + item.size() ||
@@ -37,8 +33,6 @@ std::vector<double> parse_speed_factors(const std::string& text, int workers) {
                             "' is not allowed; expected " + allowed);
     }
     factors.push_back(factor);
-    if (end == text.size()) break;
-    begin = end + 1;
   }
   if (factors.size() != static_cast<std::size_t>(workers)) {
     throw InvalidArgument("--speed-factors '" + text + "' has " + std::to_string(factors.size()) +

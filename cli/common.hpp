@@ -49,4 +49,7 @@ bool parse_options(const std::string& command, const std::string& usage,
                    const po::positional_options_description& positional,
                    const std::vector<std::string>& args, po::variables_map& vm);
 
+// The items of a comma-separated option value, empty ones kept ("a,,b" → a, "", b).
+std::vector<std::string> split_commas(const std::string& text);
+
 }  // namespace nhb2::cli

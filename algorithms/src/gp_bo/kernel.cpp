@@ -2,6 +2,7 @@
 
 #include <nhb2/core/error.hpp>
 #include "gp_bo/encoding.hpp"
+#include "gp_bo/vector_math.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,9 +13,6 @@
 #include <optional>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace nhb2::gp_bo {
 
@@ -22,203 +20,7 @@ namespace {
 
 const double kSqrt5 = std::sqrt(5.0);
 
-// exp over arrays of non-positive arguments (kernels only need exp(−a), a ≥ 0), two lanes at a
-// time with SSE2 where available; the scalar tail (and other targets) does the same arithmetic,
-// so every element gets the same bits wherever it sits. x = n ln2 + f with n = round(x / ln2)
-// (the 1.5·2⁵² shift rounds), |f| ≤ ln2 / 2, exp(f) by its Taylor polynomial of degree 13
-// (truncation error < 2e-17 relative), 2ⁿ built in the exponent bits. Arguments are clamped to
-// [−700, 0], so results stay normal numbers (≈ 1e-304 at the bottom instead of 0).
-constexpr double kLog2e = 1.4426950408889634074;
-constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 significant bits: n · kLn2High exact
-constexpr double kLn2Low = 1.90821492927058770002e-10;
-constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 · 2⁵²
-constexpr double kMinExpArgument = -700.0;
-constexpr std::uint64_t kExponentBias = 1023;
-constexpr int kMantissaBits = 52;
-// 1/k! for k = 13 down to 0.
-constexpr double kExpTaylor[] = {1.0 / 6227020800.0,
-                                 1.0 / 479001600.0,
-                                 1.0 / 39916800.0,
-                                 1.0 / 3628800.0,
-                                 1.0 / 362880.0,
-                                 1.0 / 40320.0,
-                                 1.0 / 5040.0,
-                                 1.0 / 720.0,
-                                 1.0 / 120.0,
-                                 1.0 / 24.0,
-                                 1.0 / 6.0,
-                                 0.5,
-                                 1.0,
-                                 1.0};
-
-std::uint64_t bits_of(double value) {
-  std::uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-double from_bits(std::uint64_t bits) {
-  double value = 0.0;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-// 2⁵² · (1.5 · 2⁵² + n) minus the bias: subtracting it from the bits of the shifted value leaves
-// n + 1023, the biased exponent of 2ⁿ.
-const std::uint64_t kShiftBitsMinusBias = bits_of(kRoundingShift) - kExponentBias;
-
-double exp_nonpositive(double x) {
-  x = std::max(std::min(x, 0.0), kMinExpArgument);
-  const double shifted = x * kLog2e + kRoundingShift;
-  const double n = shifted - kRoundingShift;
-  const double f = (x - n * kLn2High) - n * kLn2Low;
-  double p = kExpTaylor[0];
-  for (std::size_t k = 1; k < std::size(kExpTaylor); ++k) p = p * f + kExpTaylor[k];
-  return p * from_bits((bits_of(shifted) - kShiftBitsMinusBias) << kMantissaBits);
-}
-
-#if defined(__SSE2__)
-// exp_nonpositive on two lanes.
-inline __m128d exp_nonpositive(__m128d x) {
-  x = _mm_max_pd(_mm_min_pd(x, _mm_setzero_pd()), _mm_set1_pd(kMinExpArgument));
-  const __m128d shift = _mm_set1_pd(kRoundingShift);
-  const __m128d shifted = _mm_add_pd(_mm_mul_pd(x, _mm_set1_pd(kLog2e)), shift);
-  const __m128d n = _mm_sub_pd(shifted, shift);
-  const __m128d f = _mm_sub_pd(_mm_sub_pd(x, _mm_mul_pd(n, _mm_set1_pd(kLn2High))),
-                               _mm_mul_pd(n, _mm_set1_pd(kLn2Low)));
-  __m128d p = _mm_set1_pd(kExpTaylor[0]);
-  for (std::size_t k = 1; k < std::size(kExpTaylor); ++k) {
-    p = _mm_add_pd(_mm_mul_pd(p, f), _mm_set1_pd(kExpTaylor[k]));
-  }
-  const __m128i exponent =
-      _mm_slli_epi64(_mm_sub_epi64(_mm_castpd_si128(shifted),
-                                   _mm_set1_epi64x(static_cast<long long>(kShiftBitsMinusBias))),
-                     kMantissaBits);
-  return _mm_mul_pd(p, _mm_castsi128_pd(exponent));
-}
-#endif
-
-// values[i] = exp(values[i]) for i < count (see exp_nonpositive).
-void exp_nonpositive_in_place(double* values, Eigen::Index count) {
-  Eigen::Index i = 0;
-#if defined(__SSE2__)
-  // Four independent polynomial chains per iteration keep the multipliers busy.
-  for (; i + 8 <= count; i += 8) {
-    const __m128d x0 = _mm_loadu_pd(values + i);
-    const __m128d x1 = _mm_loadu_pd(values + i + 2);
-    const __m128d x2 = _mm_loadu_pd(values + i + 4);
-    const __m128d x3 = _mm_loadu_pd(values + i + 6);
-    _mm_storeu_pd(values + i, exp_nonpositive(x0));
-    _mm_storeu_pd(values + i + 2, exp_nonpositive(x1));
-    _mm_storeu_pd(values + i + 4, exp_nonpositive(x2));
-    _mm_storeu_pd(values + i + 6, exp_nonpositive(x3));
-  }
-  for (; i + 2 <= count; i += 2)
-    _mm_storeu_pd(values + i, exp_nonpositive(_mm_loadu_pd(values + i)));
-#endif
-  for (; i < count; ++i) values[i] = exp_nonpositive(values[i]);
-}
-
-// The same scheme in single precision for the screening kernel: arguments clamped to [−87, 0],
-// Taylor degree 7 (truncation error < 1e-8 relative), four lanes at a time.
-constexpr float kLog2eSingle = 1.44269504088896341f;
-constexpr float kLn2HighSingle = 0.693359375f;  // 9 significant bits: n · kLn2HighSingle exact
-constexpr float kLn2LowSingle = -2.12194440e-4f;
-constexpr float kRoundingShiftSingle = 12582912.0f;  // 1.5 · 2²³
-constexpr float kMinExpArgumentSingle = -87.0f;
-constexpr std::uint32_t kExponentBiasSingle = 127;
-constexpr int kMantissaBitsSingle = 23;
-constexpr float kExpTaylorSingle[] = {1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f,
-                                      1.0f / 6.0f,    0.5f,          1.0f,          1.0f};
-
-std::uint32_t bits_of(float value) {
-  std::uint32_t bits = 0;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-float from_bits(std::uint32_t bits) {
-  float value = 0.0f;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-const std::uint32_t kShiftBitsMinusBiasSingle = bits_of(kRoundingShiftSingle) - kExponentBiasSingle;
-
-float exp_nonpositive(float x) {
-  x = std::max(std::min(x, 0.0f), kMinExpArgumentSingle);
-  const float shifted = x * kLog2eSingle + kRoundingShiftSingle;
-  const float n = shifted - kRoundingShiftSingle;
-  const float f = (x - n * kLn2HighSingle) - n * kLn2LowSingle;
-  float p = kExpTaylorSingle[0];
-  for (std::size_t k = 1; k < std::size(kExpTaylorSingle); ++k) p = p * f + kExpTaylorSingle[k];
-  return p * from_bits((bits_of(shifted) - kShiftBitsMinusBiasSingle) << kMantissaBitsSingle);
-}
-
-#if defined(__SSE2__)
-inline __m128 exp_nonpositive(__m128 x) {
-  x = _mm_max_ps(_mm_min_ps(x, _mm_setzero_ps()), _mm_set1_ps(kMinExpArgumentSingle));
-  const __m128 shift = _mm_set1_ps(kRoundingShiftSingle);
-  const __m128 shifted = _mm_add_ps(_mm_mul_ps(x, _mm_set1_ps(kLog2eSingle)), shift);
-  const __m128 n = _mm_sub_ps(shifted, shift);
-  const __m128 f = _mm_sub_ps(_mm_sub_ps(x, _mm_mul_ps(n, _mm_set1_ps(kLn2HighSingle))),
-                              _mm_mul_ps(n, _mm_set1_ps(kLn2LowSingle)));
-  __m128 p = _mm_set1_ps(kExpTaylorSingle[0]);
-  for (std::size_t k = 1; k < std::size(kExpTaylorSingle); ++k) {
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(kExpTaylorSingle[k]));
-  }
-  const __m128i exponent =
-      _mm_slli_epi32(_mm_sub_epi32(_mm_castps_si128(shifted),
-                                   _mm_set1_epi32(static_cast<int>(kShiftBitsMinusBiasSingle))),
-                     kMantissaBitsSingle);
-  return _mm_mul_ps(p, _mm_castsi128_ps(exponent));
-}
-#endif
-
-void exp_nonpositive_in_place(float* values, Eigen::Index count) {
-  Eigen::Index i = 0;
-#if defined(__SSE2__)
-  for (; i + 4 <= count; i += 4)
-    _mm_storeu_ps(values + i, exp_nonpositive(_mm_loadu_ps(values + i)));
-#endif
-  for (; i < count; ++i) values[i] = exp_nonpositive(values[i]);
-}
-
-// profile_in_place in single precision (r² rounded to float first), without the signal
-// variance; decay receives the decay argument t (see kernel.hpp).
-void profile_single(KernelType type, const Eigen::Ref<const Eigen::ArrayXd>& r2_column,
-                    Eigen::ArrayXf& k, Eigen::ArrayXf& decay) {
-  k = r2_column.cast<float>();
-  if (type == KernelType::rbf) {
-    decay = 0.5f * k;
-    k = -decay;
-    exp_nonpositive_in_place(k.data(), k.size());
-    return;
-  }
-  const float sqrt5 = static_cast<float>(kSqrt5);
-  decay = sqrt5 * k.sqrt();
-  k = 1.0f + decay + (5.0f / 3.0f) * k;
-  thread_local Eigen::ArrayXf exp_decay;
-  exp_decay = -decay;
-  exp_nonpositive_in_place(exp_decay.data(), exp_decay.size());
-  k *= exp_decay;
-}
-
-// In place over one column of squared distances r²: k(r²) for signal variance s².
-void profile_in_place(KernelType type, double signal_variance, Eigen::Ref<Eigen::ArrayXd> column,
-                      Eigen::ArrayXd& scratch) {
-  if (type == KernelType::rbf) {
-    column *= -0.5;
-    exp_nonpositive_in_place(column.data(), column.size());
-    column *= signal_variance;
-    return;
-  }
-  // Matérn 5/2 with a = √5 r: s² (1 + a + 5r²/3) exp(−a).
-  scratch = -kSqrt5 * column.sqrt();
-  column = signal_variance * (1.0 - scratch + (5.0 / 3.0) * column);
-  exp_nonpositive_in_place(scratch.data(), scratch.size());
-  column *= scratch;
-}
+using vector_math::exp_nonpositive_in_place;
 
 // Rows of x divided by the lengthscales, so plain squared distances are the scaled r².
 Eigen::MatrixXd scaled(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& x) {
@@ -520,11 +322,14 @@ void kernel_matrix_single_into(const KernelParams& params,
                                Eigen::Ref<Eigen::MatrixXd> out) {
   const double signal_variance = std::exp(params.log_signal_variance);
   squared_distances(params, a, b, out);
-  Eigen::ArrayXf k;
-  Eigen::ArrayXf decay;
+  thread_local Eigen::ArrayXd r2;
+  thread_local Eigen::ArrayXd decay;
+  r2.resize(out.rows());
+  decay.resize(out.rows());
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    profile_single(params.type, out.col(j).array(), k, decay);
-    out.col(j) = signal_variance * k.cast<double>().matrix();
+    r2 = out.col(j).array();
+    vector_math::single_profile(params.type, signal_variance, r2.data(), r2.size(),
+                                out.col(j).data(), decay.data());
   }
 }
 
@@ -544,7 +349,10 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
   mean.resize(m);
   margin.resize(m);
   k_max.resize(m);
-  const Eigen::ArrayXd abs_weights = weights.array().abs();
+  thread_local Eigen::VectorXd contiguous_weights;
+  thread_local Eigen::VectorXd abs_weights;
+  contiguous_weights = weights;
+  abs_weights = weights.cwiseAbs();
   const double absolute = kSingleKernelAbsoluteError * signal_variance;
   const double absolute_margin = absolute * abs_weights.sum();
   thread_local CompactRows compact_a;
@@ -555,28 +363,20 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
   // Without the lookup path, r² in blocks of columns (one matrix product each).
   constexpr Eigen::Index kBlock = 64;
   thread_local Eigen::MatrixXd r2;
-  thread_local Eigen::ArrayXf k;
-  thread_local Eigen::ArrayXf decay;
-  thread_local Eigen::ArrayXd kd;
-  thread_local Eigen::ArrayXd error;
+  if (r2.rows() != n || r2.cols() != kBlock) r2.resize(n, kBlock);
   for (Eigen::Index start = 0; start < m; start += kBlock) {
     const Eigen::Index count = std::min(kBlock, m - start);
-    r2.resize(n, count);
-    if (!lookup) squared_distances_dense(params, a, b.middleRows(start, count), r2);
+    if (!lookup) squared_distances_dense(params, a, b.middleRows(start, count), r2.leftCols(count));
     for (Eigen::Index c = 0; c < count; ++c) {
       const Eigen::Index j = start + c;
       if (lookup)
         distances->column(compact_a, compact_b.code[static_cast<std::size_t>(j)], r2.col(c).data());
-      profile_single(params.type, r2.col(c).array(), k, decay);
-      kd = signal_variance * k.cast<double>();
-      // single_kernel_error_weight, vectorised.
-      error = (decay < static_cast<float>(kSingleKernelMaxDecay))
-                  .select(kSingleKernelRelativeError +
-                              kSingleKernelRelativeErrorPerDecay * decay.cast<double>(),
-                          1.0);
-      mean[j] = (kd * weights.array()).sum();
-      margin[j] = (abs_weights * kd * error).sum() * (1.0 + 1e-12) + absolute_margin;
-      k_max[j] = (kd * (1.0 - error)).maxCoeff() - absolute;
+      const vector_math::ScreenSums sums =
+          vector_math::screen_column(params.type, signal_variance, r2.col(c).data(),
+                                     contiguous_weights.data(), abs_weights.data(), n);
+      mean[j] = sums.weighted_sum;
+      margin[j] = sums.error_sum * (1.0 + 1e-12) + absolute_margin;
+      k_max[j] = sums.lower_max - absolute;
     }
   }
 }
@@ -587,11 +387,8 @@ void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen
   const double signal_variance = std::exp(params.log_signal_variance);
   squared_distances(params, a, b, out);
   // Column by column, vectorised: the profile costs a few ns per entry.
-  thread_local Eigen::ArrayXd scratch;
-  scratch.resize(a.rows());
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    Eigen::Map<Eigen::ArrayXd> column(out.col(j).data(), out.rows());
-    profile_in_place(params.type, signal_variance, column, scratch);
+    vector_math::profile_in_place(params.type, signal_variance, out.col(j).data(), out.rows());
   }
 }
 

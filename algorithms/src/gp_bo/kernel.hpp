@@ -9,10 +9,11 @@
 // Matrices whose rows are all in gp_bo's encoding (gp_bo/encoding.hpp: one-hot edge ops) take a
 // lookup path: r² is two table lookups (three edges each) plus the two continuous terms per
 // entry instead of a D-long dot product, and is computed without cancellation; other rows take a
-// matrix product. exp is evaluated two (double) or four (single precision) lanes at a time;
-// arguments below −700 give ≈ 1e-304 instead of smaller values.
+// matrix product. The profile and exp run in gp_bo/vector_math.hpp's loops (several lanes at a
+// time); arguments of exp below −700 give ≈ 1e-304 instead of smaller values.
 
 #include <nhb2/algorithms/gp_bo/kernel_type.hpp>
+#include "gp_bo/vector_math.hpp"
 
 #include <Eigen/Core>
 
@@ -42,15 +43,8 @@ void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen
                         Eigen::Ref<Eigen::MatrixXd> out);
 
 // kernel_matrix_into with the profile k(r²) evaluated in single precision (r² rounded to float),
-// about twice as fast; for screening. With the decay argument t (√5 r for matern52, r²/2 for
-// rbf), every entry k̃ satisfies |k̃ − k| ≤ w(t) k̃ + kSingleKernelAbsoluteError · s², where
-// w(t) = kSingleKernelRelativeError + kSingleKernelRelativeErrorPerDecay · t for
-// t < kSingleKernelMaxDecay and 1 beyond (exp's argument is clamped there). The slope is the
-// rounding of t in float, amplified by exp.
-constexpr double kSingleKernelRelativeError = 2e-6;
-constexpr double kSingleKernelRelativeErrorPerDecay = 5e-7;
-constexpr double kSingleKernelMaxDecay = 86.0;
-constexpr double kSingleKernelAbsoluteError = 1e-30;
+// for screening; every entry is within the bound of gp_bo/vector_math.hpp
+// (kSingleKernelRelativeError and its companions).
 void kernel_matrix_single_into(const KernelParams& params,
                                const Eigen::Ref<const Eigen::MatrixXd>& a,
                                const Eigen::Ref<const Eigen::MatrixXd>& b,

@@ -1,0 +1,360 @@
+// The loops of vector_math.hpp, written once with GCC/Clang vector extensions over kLanes lanes
+// and compiled once per instruction set: the including file defines NHB2_VECTOR_MATH_NAMESPACE
+// (the namespace its functions go into) and NHB2_VECTOR_MATH_LANES (4 for SSE2, 8 for AVX2).
+// Every helper has internal linkage and nothing here instantiates a standard-library or Eigen
+// template, so no function compiled for AVX2 can be shared with the baseline by the linker.
+//
+// Arithmetic, lane by lane (the same for every lane count, and without fused multiply-add):
+//   exp(x), x ≤ 0: clamp x to [−700, 0] (single precision: [−87, 0]); x = n ln2 + f with
+//   n = round(x / ln2) (adding and subtracting 1.5 · 2⁵² rounds; 1.5 · 2²³ in float), ln2 split
+//   in a high part whose products with n are exact and a low part, so |f| ≤ ln2 / 2; exp(f) by
+//   its Taylor polynomial of degree 13 (truncation < 2e-17 relative; degree 7 and < 1e-8 in
+//   float); 2ⁿ built in the exponent bits.
+//   matern52: s² (1 + a + 5r²/3) exp(−a) with a = √5 r;  rbf: s² exp(−r²/2).
+
+#ifndef NHB2_VECTOR_MATH_NAMESPACE
+#error "define NHB2_VECTOR_MATH_NAMESPACE and NHB2_VECTOR_MATH_LANES before including this file"
+#endif
+
+#include "gp_bo/vector_math.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+namespace nhb2::gp_bo::vector_math::NHB2_VECTOR_MATH_NAMESPACE {
+
+namespace {
+
+// Single-precision lanes per register; double-precision vectors hold half as many, so every
+// vector below is exactly one register wide (wider ones would be split lane by lane).
+constexpr int kLanes = NHB2_VECTOR_MATH_LANES;
+constexpr int kDoubleLanes = kLanes / 2;
+using vf = float __attribute__((vector_size(kLanes * sizeof(float))));
+using vi = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+using vd = double __attribute__((vector_size(kDoubleLanes * sizeof(double))));
+using vl = std::int64_t __attribute__((vector_size(kDoubleLanes * sizeof(std::int64_t))));
+
+constexpr double kSqrt5 = 2.236067977499789696;
+
+inline vd load(const double* p) {
+  vd v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
+
+inline vd broadcast(double x) { return vd{} + x; }
+inline vf broadcast(float x) { return vf{} + x; }
+
+// mask ? a : b, lane by lane (mask lanes are all ones or all zeros).
+inline vd select(vl mask, vd a, vd b) { return (vd)((mask & (vl)a) | (~mask & (vl)b)); }
+inline vf select(vi mask, vf a, vf b) { return (vf)((mask & (vi)a) | (~mask & (vi)b)); }
+
+// Conversions between one single-precision vector and its two halves in double precision,
+// rounding to nearest like static_cast.
+#if defined(__AVX__) && NHB2_VECTOR_MATH_LANES == 8
+inline vd low_half(vf x) { return (vd)_mm256_cvtps_pd(_mm256_castps256_ps128((__m256)x)); }
+inline vd high_half(vf x) { return (vd)_mm256_cvtps_pd(_mm256_extractf128_ps((__m256)x, 1)); }
+inline vf to_single(vd low, vd high) {
+  return (vf)_mm256_set_m128(_mm256_cvtpd_ps((__m256d)high), _mm256_cvtpd_ps((__m256d)low));
+}
+inline vf sqrt_lanes(vf x) { return (vf)_mm256_sqrt_ps((__m256)x); }
+inline vd sqrt_lanes(vd x) { return (vd)_mm256_sqrt_pd((__m256d)x); }
+#elif defined(__SSE2__) && NHB2_VECTOR_MATH_LANES == 4
+inline vd low_half(vf x) { return (vd)_mm_cvtps_pd((__m128)x); }
+inline vd high_half(vf x) { return (vd)_mm_cvtps_pd(_mm_movehl_ps((__m128)x, (__m128)x)); }
+inline vf to_single(vd low, vd high) {
+  return (vf)_mm_movelh_ps(_mm_cvtpd_ps((__m128d)low), _mm_cvtpd_ps((__m128d)high));
+}
+inline vf sqrt_lanes(vf x) { return (vf)_mm_sqrt_ps((__m128)x); }
+inline vd sqrt_lanes(vd x) { return (vd)_mm_sqrt_pd((__m128d)x); }
+#else
+inline vd low_half(vf x) {
+  vd result;
+  for (int lane = 0; lane < kDoubleLanes; ++lane) result[lane] = x[lane];
+  return result;
+}
+inline vd high_half(vf x) {
+  vd result;
+  for (int lane = 0; lane < kDoubleLanes; ++lane) result[lane] = x[kDoubleLanes + lane];
+  return result;
+}
+inline vf to_single(vd low, vd high) {
+  vf result;
+  for (int lane = 0; lane < kDoubleLanes; ++lane) {
+    result[lane] = static_cast<float>(low[lane]);
+    result[kDoubleLanes + lane] = static_cast<float>(high[lane]);
+  }
+  return result;
+}
+inline vf sqrt_lanes(vf x) {
+  for (int lane = 0; lane < kLanes; ++lane) x[lane] = __builtin_sqrtf(x[lane]);
+  return x;
+}
+inline vd sqrt_lanes(vd x) {
+  for (int lane = 0; lane < kDoubleLanes; ++lane) x[lane] = __builtin_sqrt(x[lane]);
+  return x;
+}
+#endif
+
+// Double precision exp (see the top of this file).
+constexpr double kLog2e = 1.4426950408889634074;
+constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 significant bits
+constexpr double kLn2Low = 1.90821492927058770002e-10;
+constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 · 2⁵²
+constexpr double kMinExpArgument = -700.0;
+// 1/k! for k = 13 down to 0.
+constexpr double kExpTaylor[] = {1.0 / 6227020800.0,
+                                 1.0 / 479001600.0,
+                                 1.0 / 39916800.0,
+                                 1.0 / 3628800.0,
+                                 1.0 / 362880.0,
+                                 1.0 / 40320.0,
+                                 1.0 / 5040.0,
+                                 1.0 / 720.0,
+                                 1.0 / 120.0,
+                                 1.0 / 24.0,
+                                 1.0 / 6.0,
+                                 0.5,
+                                 1.0,
+                                 1.0};
+constexpr int kExpTaylorTerms = sizeof kExpTaylor / sizeof kExpTaylor[0];
+// The bits of 1.5 · 2⁵² + n minus the bias are n + 1023, the biased exponent of 2ⁿ.
+constexpr std::int64_t kShiftBitsMinusBias = 0x4338000000000000LL - 1023;
+
+// exp in place over U vectors, their polynomials interleaved (independent chains keep the
+// multipliers busy).
+template <int U>
+inline void exp_nonpositive(vd (&x)[U]) {
+  vd shifted[U];
+  vd f[U];
+  vd p[U];
+  for (int u = 0; u < U; ++u) {
+    x[u] = select(x[u] > broadcast(0.0), broadcast(0.0), x[u]);
+    x[u] = select(x[u] < broadcast(kMinExpArgument), broadcast(kMinExpArgument), x[u]);
+    shifted[u] = x[u] * kLog2e + kRoundingShift;
+    const vd n = shifted[u] - kRoundingShift;
+    f[u] = (x[u] - n * kLn2High) - n * kLn2Low;
+    p[u] = broadcast(kExpTaylor[0]);
+  }
+  for (int k = 1; k < kExpTaylorTerms; ++k) {
+    for (int u = 0; u < U; ++u) p[u] = p[u] * f[u] + kExpTaylor[k];
+  }
+  for (int u = 0; u < U; ++u) x[u] = p[u] * (vd)(((vl)shifted[u] - kShiftBitsMinusBias) << 52);
+}
+
+// Single precision exp.
+constexpr float kLog2eSingle = 1.44269504088896341f;
+constexpr float kLn2HighSingle = 0.693359375f;  // 9 significant bits
+constexpr float kLn2LowSingle = -2.12194440e-4f;
+constexpr float kRoundingShiftSingle = 12582912.0f;  // 1.5 · 2²³
+constexpr float kMinExpArgumentSingle = -87.0f;
+constexpr float kExpTaylorSingle[] = {1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f,
+                                      1.0f / 6.0f,    0.5f,          1.0f,          1.0f};
+constexpr int kExpTaylorSingleTerms = sizeof kExpTaylorSingle / sizeof kExpTaylorSingle[0];
+constexpr std::int32_t kShiftBitsMinusBiasSingle = 0x4B400000 - 127;
+
+template <int U>
+inline void exp_nonpositive(vf (&x)[U]) {
+  vf shifted[U];
+  vf f[U];
+  vf p[U];
+  for (int u = 0; u < U; ++u) {
+    x[u] = select(x[u] > broadcast(0.0f), broadcast(0.0f), x[u]);
+    x[u] = select(x[u] < broadcast(kMinExpArgumentSingle), broadcast(kMinExpArgumentSingle), x[u]);
+    shifted[u] = x[u] * kLog2eSingle + kRoundingShiftSingle;
+    const vf n = shifted[u] - kRoundingShiftSingle;
+    f[u] = (x[u] - n * kLn2HighSingle) - n * kLn2LowSingle;
+    p[u] = broadcast(kExpTaylorSingle[0]);
+  }
+  for (int k = 1; k < kExpTaylorSingleTerms; ++k) {
+    for (int u = 0; u < U; ++u) p[u] = p[u] * f[u] + kExpTaylorSingle[k];
+  }
+  for (int u = 0; u < U; ++u) {
+    x[u] = p[u] * (vf)(((vi)shifted[u] - kShiftBitsMinusBiasSingle) << 23);
+  }
+}
+
+// In place over U vectors of r²: s² k(r²) in double precision.
+template <int U>
+inline void profile(KernelType type, double signal_variance, vd (&values)[U]) {
+  if (type == KernelType::rbf) {
+    for (int u = 0; u < U; ++u) values[u] *= -0.5;
+    exp_nonpositive(values);
+    for (int u = 0; u < U; ++u) values[u] *= signal_variance;
+    return;
+  }
+  vd polynomial[U];
+  for (int u = 0; u < U; ++u) {
+    const vd minus_a = -kSqrt5 * sqrt_lanes(values[u]);
+    polynomial[u] = signal_variance * ((1.0 - minus_a) + (5.0 / 3.0) * values[u]);
+    values[u] = minus_a;
+  }
+  exp_nonpositive(values);
+  for (int u = 0; u < U; ++u) values[u] = polynomial[u] * values[u];
+}
+
+// The single-precision kernel of U · kLanes consecutive r² (double precision): k̃ without the
+// signal variance, and the decay argument t.
+template <int U>
+inline void single_profile(KernelType type, const double* r2, vf (&k)[U], vf (&decay)[U]) {
+  vf r2_single[U];
+  for (int u = 0; u < U; ++u) {
+    const double* lanes = r2 + u * kLanes;
+    r2_single[u] = to_single(load(lanes), load(lanes + kDoubleLanes));
+    decay[u] = type == KernelType::rbf ? 0.5f * r2_single[u]
+                                       : static_cast<float>(kSqrt5) * sqrt_lanes(r2_single[u]);
+    k[u] = -decay[u];
+  }
+  exp_nonpositive(k);
+  if (type == KernelType::rbf) return;
+  for (int u = 0; u < U; ++u) k[u] = (1.0f + decay[u] + (5.0f / 3.0f) * r2_single[u]) * k[u];
+}
+
+// w(t) of vector_math.hpp, in double precision.
+inline vd error_weight(vd decay) {
+  return select(decay < broadcast(kSingleKernelMaxDecay),
+                kSingleKernelRelativeError + kSingleKernelRelativeErrorPerDecay * decay,
+                broadcast(1.0));
+}
+
+// Vectors handled together by the loops below.
+constexpr int kUnroll = 4;
+
+// Applies block.operator()<U>(p) to consecutive vectors of `values` in place: kUnroll vectors at a
+// time while whole blocks remain, then one; the last, partial vector is padded with zeros.
+template <typename Block>
+void in_place(double* values, std::ptrdiff_t count, const Block& block) {
+  std::ptrdiff_t i = 0;
+  for (; i + kUnroll * kDoubleLanes <= count; i += kUnroll * kDoubleLanes) {
+    block.template operator()<kUnroll>(values + i);
+  }
+  for (; i + kDoubleLanes <= count; i += kDoubleLanes) block.template operator()<1>(values + i);
+  if (i == count) return;
+  double tail[kDoubleLanes] = {};
+  std::memcpy(tail, values + i, static_cast<std::size_t>(count - i) * sizeof(double));
+  block.template operator()<1>(tail);
+  std::memcpy(values + i, tail, static_cast<std::size_t>(count - i) * sizeof(double));
+}
+
+struct ExpBlock {
+  template <int U>
+  void operator()(double* p) const {
+    vd x[U];
+    for (int u = 0; u < U; ++u) x[u] = load(p + u * kDoubleLanes);
+    exp_nonpositive(x);
+    for (int u = 0; u < U; ++u) store(p + u * kDoubleLanes, x[u]);
+  }
+};
+
+struct ProfileBlock {
+  KernelType type;
+  double signal_variance;
+  template <int U>
+  void operator()(double* p) const {
+    vd x[U];
+    for (int u = 0; u < U; ++u) x[u] = load(p + u * kDoubleLanes);
+    profile(type, signal_variance, x);
+    for (int u = 0; u < U; ++u) store(p + u * kDoubleLanes, x[u]);
+  }
+};
+
+// The screen's running sums, one set per unrolled vector (so the additions of different
+// vectors do not wait for each other).
+struct ScreenAccumulator {
+  vd weighted[kUnroll] = {};
+  vd error[kUnroll] = {};
+  vd lower_max[kUnroll] = {};
+
+  // U · kLanes entries from r2, weights and abs_weights.
+  template <int U>
+  void add(KernelType type, double signal_variance, const double* r2, const double* weights,
+           const double* abs_weights) {
+    vf k[U];
+    vf decay[U];
+    single_profile(type, r2, k, decay);
+    for (int u = 0; u < U; ++u) {
+      for (int half = 0; half < 2; ++half) {
+        const vd k_half = signal_variance * (half == 0 ? low_half(k[u]) : high_half(k[u]));
+        const vd w = error_weight(half == 0 ? low_half(decay[u]) : high_half(decay[u]));
+        const std::ptrdiff_t offset = u * kLanes + half * kDoubleLanes;
+        weighted[u] += load(weights + offset) * k_half;
+        error[u] += load(abs_weights + offset) * k_half * w;
+        const vd lower = k_half * (1.0 - w);
+        lower_max[u] = select(lower > lower_max[u], lower, lower_max[u]);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void exp_nonpositive_in_place(double* values, std::ptrdiff_t count) {
+  in_place(values, count, ExpBlock{});
+}
+
+void profile_in_place(KernelType type, double signal_variance, double* values,
+                      std::ptrdiff_t count) {
+  in_place(values, count, ProfileBlock{type, signal_variance});
+}
+
+void single_profile(KernelType type, double signal_variance, const double* r2, std::ptrdiff_t count,
+                    double* k_out, double* decay_out) {
+  for (std::ptrdiff_t i = 0; i < count; i += kLanes) {
+    const std::ptrdiff_t lanes = count - i < kLanes ? count - i : kLanes;
+    double input[kLanes] = {};
+    std::memcpy(input, r2 + i, static_cast<std::size_t>(lanes) * sizeof(double));
+    vf k[1];
+    vf decay[1];
+    single_profile(type, input, k, decay);
+    double k_lanes[kLanes];
+    double decay_lanes[kLanes];
+    store(k_lanes, signal_variance * low_half(k[0]));
+    store(k_lanes + kDoubleLanes, signal_variance * high_half(k[0]));
+    store(decay_lanes, low_half(decay[0]));
+    store(decay_lanes + kDoubleLanes, high_half(decay[0]));
+    std::memcpy(k_out + i, k_lanes, static_cast<std::size_t>(lanes) * sizeof(double));
+    std::memcpy(decay_out + i, decay_lanes, static_cast<std::size_t>(lanes) * sizeof(double));
+  }
+}
+
+ScreenSums screen_column(KernelType type, double signal_variance, const double* r2,
+                         const double* weights, const double* abs_weights, std::ptrdiff_t count) {
+  ScreenAccumulator sums;
+  std::ptrdiff_t i = 0;
+  for (; i + kUnroll * kLanes <= count; i += kUnroll * kLanes) {
+    sums.add<kUnroll>(type, signal_variance, r2 + i, weights + i, abs_weights + i);
+  }
+  for (; i + kLanes <= count; i += kLanes) {
+    sums.add<1>(type, signal_variance, r2 + i, weights + i, abs_weights + i);
+  }
+  if (i < count) {
+    // Unused lanes: weight 0 and a distance far enough for w = 1, so they add 0 to every sum.
+    double tail_r2[kLanes];
+    double tail_weights[kLanes];
+    double tail_abs_weights[kLanes];
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const bool used = i + lane < count;
+      tail_r2[lane] = used ? r2[i + lane] : 1e4;
+      tail_weights[lane] = used ? weights[i + lane] : 0.0;
+      tail_abs_weights[lane] = used ? abs_weights[i + lane] : 0.0;
+    }
+    sums.add<1>(type, signal_variance, tail_r2, tail_weights, tail_abs_weights);
+  }
+  ScreenSums result;
+  for (int u = 0; u < kUnroll; ++u) {
+    for (int lane = 0; lane < kDoubleLanes; ++lane) {
+      result.weighted_sum += sums.weighted[u][lane];
+      result.error_sum += sums.error[u][lane];
+      if (sums.lower_max[u][lane] > result.lower_max) result.lower_max = sums.lower_max[u][lane];
+    }
+  }
+  return result;
+}
+
+}  // namespace nhb2::gp_bo::vector_math::NHB2_VECTOR_MATH_NAMESPACE

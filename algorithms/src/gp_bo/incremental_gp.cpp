@@ -53,12 +53,15 @@ void IncrementalGp::reserve(int capacity) {
   const int grown = std::max(capacity, static_cast<int>(x_.rows()) * 3 / 2 + 8);
   const int d = hp_.kernel.num_features();
   Eigen::MatrixXd x(grown, d);
+  Eigen::MatrixXd k(grown, grown);
   Eigen::MatrixXd l(grown, grown);
   if (n_ > 0) {
     x.topRows(n_) = x_.topRows(n_);
+    k.topLeftCorner(n_, n_) = k_.topLeftCorner(n_, n_);
     l.topLeftCorner(n_, n_) = l_.topLeftCorner(n_, n_);
   }
   x_.swap(x);
+  k_.swap(k);
   l_.swap(l);
 }
 
@@ -79,14 +82,15 @@ bool IncrementalGp::rebuild(const Eigen::Ref<const Eigen::MatrixXd>& x,
   const int n = static_cast<int>(x.rows());
   if (x_.cols() != x.cols()) {
     x_.resize(0, x.cols());
+    k_.resize(0, 0);
     l_.resize(0, 0);
   }
   reserve(n);
   x_.topRows(n) = x;
   y_raw_ = y;
-  if (k_.rows() < n) k_.resize(x_.rows(), x_.rows());  // only grows, like x_ and l_
+  codes_valid_ = compact_rows(x, codes_);
   auto k = k_.topLeftCorner(n, n);
-  kernel_matrix_into(hp_.kernel, x, x, k);
+  kernel_matrix_into(hp_.kernel, x, x, k, codes(), codes());
   k.diagonal().array() += hp_.noise_variance();
   if (!k.allFinite()) return false;
   auto l = l_.topLeftCorner(n, n);
@@ -108,14 +112,23 @@ bool IncrementalGp::append(const double* features, double y) {
   const int d = hp_.kernel.num_features();
   const Eigen::Map<const Eigen::RowVectorXd> point(features, d);
   reserve(n_ + 1);
-  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_);
+  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_, codes());
   column_ = k_point_.col(0);
   l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(column_);
   const double pivot = diagonal() - column_.squaredNorm();
   if (!(pivot > kMinPivotFraction * diagonal())) return false;
   l_.row(n_).head(n_) = column_.transpose();
   l_(n_, n_) = std::sqrt(pivot);
+  // K's new row and column; its diagonal entry is k(x, x) = s² plus the noise, as rebuild() has.
+  k_.col(n_).head(n_) = k_point_.col(0);
+  k_.row(n_).head(n_) = k_point_.col(0).transpose();
+  k_(n_, n_) = prior_variance() + hp_.noise_variance();
   x_.row(n_) = point;
+  if (codes_valid_) {
+    thread_local CompactRows point_code;
+    codes_valid_ = compact_rows(point, point_code);
+    if (codes_valid_) codes_.code.push_back(point_code.code[0]);
+  }
   y_raw_.push_back(y);
   ++n_;
   return true;
@@ -137,7 +150,13 @@ void IncrementalGp::remove(int position) {
       l_.col(j).segment(j, n - 1 - j) = l_.col(j + 1).segment(j + 1, n - 1 - j);
     }
     x_.middleRows(position, rest) = x_.middleRows(position + 1, rest).eval();
+    // K loses row and column `position`: the columns after it move left, then the rows up.
+    for (int j = position; j < n - 1; ++j) k_.col(j).head(n) = k_.col(j + 1).head(n);
+    for (int j = 0; j < n - 1; ++j) {
+      k_.col(j).segment(position, rest) = k_.col(j).segment(position + 1, rest).eval();
+    }
   }
+  if (codes_valid_) codes_.code.erase(codes_.code.begin() + position);
   y_raw_.erase(y_raw_.begin() + position);
   --n_;
 }
@@ -158,7 +177,7 @@ void IncrementalGp::prepare() {
 bool IncrementalGp::add_fantasy(const double* features) {
   const int d = hp_.kernel.num_features();
   const Eigen::Map<const Eigen::RowVectorXd> point(features, d);
-  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_);
+  kernel_matrix(hp_.kernel, x_.topRows(n_), point, k_point_, codes());
   Eigen::VectorXd b = k_point_.col(0);
   l_.topLeftCorner(n_, n_).triangularView<Eigen::Lower>().solveInPlace(b);
   Eigen::VectorXd c(p_);
@@ -195,7 +214,7 @@ void IncrementalGp::score(const Eigen::Ref<const Eigen::MatrixXd>& xs, Eigen::Ve
   }
   m_ = m;
   auto k_star = k_star_.topLeftCorner(n_, m);
-  kernel_matrix_into(hp_.kernel, x_.topRows(n_), xs, k_star);
+  kernel_matrix_into(hp_.kernel, x_.topRows(n_), xs, k_star, codes());
   if (p_ > 0) kernel_matrix(hp_.kernel, fantasy_x_.topRows(p_), xs, k_fantasy_star_);
   mean.noalias() = k_star.transpose() * alpha_;
   // Conditioning on one point j leaves s² − k_j² / (K_jj + σ² + jitter); conditioning on more
@@ -244,7 +263,8 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
   // upper mean and the variance bound bounds EI. Fantasies only lower variances, so the bound
   // ignores them.
   const auto alpha = alpha_.head(n_);
-  kernel_screen(hp_.kernel, x_.topRows(n_), xs, alpha, screen_mean_, screen_margin_, screen_k_max_);
+  kernel_screen(hp_.kernel, x_.topRows(n_), xs, alpha, screen_mean_, screen_margin_, screen_k_max_,
+                codes());
   // Exact kernel columns of refined candidates, by candidate (storage only grows; only refined
   // columns are written).
   if (k_screen_.rows() < n_ || k_screen_.cols() < m) {
@@ -325,7 +345,7 @@ Eigen::Index IncrementalGp::argmax_expected_improvement(const Eigen::Ref<const E
     batch_rows_.resize(b, xs.cols());
     for (Eigen::Index i = 0; i < b; ++i) batch_rows_.row(i) = xs.row(batch[i]);
     exact_columns_.resize(n_, b);
-    kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_);
+    kernel_matrix_into(hp_.kernel, x_.topRows(n_), batch_rows_, exact_columns_, codes());
     for (Eigen::Index i = 0; i < b; ++i) {
       const Eigen::Index j = batch[static_cast<std::size_t>(i)];
       exact_column(j) = exact_columns_.col(i);
@@ -363,14 +383,14 @@ double IncrementalGp::subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k
     while (position != subset_.begin() && value > k_star[*(position - 1)]) --position;
     subset_.insert(position, i);
   }
-  subset_x_.resize(k, x_.cols());
+  subset_gram_.resize(k, k);
   subset_k_.resize(k);
   for (int i = 0; i < k; ++i) {
-    subset_x_.row(i) = x_.row(subset_[static_cast<std::size_t>(i)]);
-    subset_k_[i] = k_star[subset_[static_cast<std::size_t>(i)]];
+    const int row = subset_[static_cast<std::size_t>(i)];
+    subset_k_[i] = k_star[row];
+    for (int j = 0; j < k; ++j) subset_gram_(i, j) = k_(row, subset_[static_cast<std::size_t>(j)]);
   }
-  kernel_matrix(hp_.kernel, subset_x_, subset_x_, subset_gram_);
-  subset_gram_.diagonal().array() += hp_.noise_variance() + jitter_;
+  subset_gram_.diagonal().array() += jitter_;  // k_ holds the noise already
   const double prior = prior_variance();
   Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(subset_gram_);
   if (llt.info() != Eigen::Success) {

@@ -6,7 +6,8 @@
 // allocate no n × n memory. With n training points and D features:
 //   rebuild()          O(n² D + n³)   full factorisation (robust_cholesky's jitter ladder)
 //   append()           O(n D + n²)    one forward substitution
-//   remove()           O(n²)          rank-one update of the trailing block
+//   remove()           O(n²)          rank-one update of the trailing block (and K's row and
+//                                     column dropped)
 //   prepare()          O(n²)          standardises the targets and solves for α
 //   add_fantasy()      O(n D + n²)    a pending point, for the variance only (kriging believer)
 //   score()            O(n m D)       the m candidates' kernel columns, means and variance bounds
@@ -71,6 +72,8 @@ class IncrementalGp {
 
  private:
   void reserve(int capacity);
+  // codes_ for the kernel functions' a_rows, or nullptr.
+  const CompactRows* codes() const { return codes_valid_ ? &codes_ : nullptr; }
   double prior_variance() const;
   double diagonal() const;  // K_ii + σ_n² + jitter
   // An upper bound on the posterior variance of the point with training kernel column k_star:
@@ -81,6 +84,12 @@ class IncrementalGp {
   int n_ = 0;
   double jitter_ = 0.0;
   Eigen::MatrixXd x_;  // capacity × D; rows 0..n_ hold the points
+  // The points' compact codes (kernel.hpp), when every point is in gp_bo's encoding.
+  CompactRows codes_;
+  bool codes_valid_ = false;
+  // capacity × capacity; the leading n_ × n_ block is K + σ_n² I over the points (the kernel
+  // entries between training points, kept for subset_variance()).
+  Eigen::MatrixXd k_;
   Eigen::MatrixXd l_;  // capacity × capacity; lower triangle of the leading n_ × n_ is L
   std::vector<double> y_raw_;
   Eigen::VectorXd alpha_;  // (K + σ² I)⁻¹ y_std
@@ -94,7 +103,6 @@ class IncrementalGp {
   Eigen::MatrixXd fantasy_c_;
 
   // Workspaces reused across calls.
-  Eigen::MatrixXd k_;       // n × n kernel for rebuild()
   Eigen::MatrixXd k_star_;  // its leading n × m_ block: the kernel columns of the last score()
   Eigen::Index m_ = 0;
   Eigen::MatrixXd k_point_;         // n × 1 kernel column of one point
@@ -112,7 +120,6 @@ class IncrementalGp {
   Eigen::MatrixXd exact_columns_;
   Eigen::VectorXd exact_means_;
   std::vector<int> subset_;
-  Eigen::MatrixXd subset_x_;
   Eigen::MatrixXd subset_gram_;
   Eigen::VectorXd subset_k_;
 };

@@ -5,6 +5,7 @@
 #include "gp_bo/vector_math.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -59,19 +60,13 @@ double kernel_profile(KernelType type, double r2) {
 }
 
 void kernel_matrix(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
-                   const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::MatrixXd& out) {
+                   const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::MatrixXd& out,
+                   const CompactRows* a_rows) {
   out.resize(a.rows(), b.rows());
-  kernel_matrix_into(params, a, b, out);
+  kernel_matrix_into(params, a, b, out, a_rows);
 }
 
 namespace {
-
-// The rows of a feature matrix in gp_bo's encoding (gp_bo/encoding.hpp), compacted to one code
-// each: bits 0-5 the ops of edges 0-2 (16 o0 + 4 o1 + o2), bits 6-11 those of edges 3-5, bits
-// 12 and up the grid pair of lr and batch size (Config::hp_index()).
-struct CompactRows {
-  std::vector<std::uint32_t> code;
-};
 
 constexpr int kHighShift = 6;
 constexpr int kPairShift = 12;
@@ -107,57 +102,6 @@ const GridFeatures& grid_features() {
     return result;
   }();
   return grid;
-}
-
-// Compacts x when every row has gp_bo's layout (exactly one 1 and otherwise 0 in every group of
-// kNumOps edge features, lr and batch size features on the grid); false, leaving rows
-// unspecified, when a row does not.
-bool compact(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
-  if (x.cols() != kNumFeatures) return false;
-  const GridFeatures& grid = grid_features();
-  const Eigen::Index n = x.rows();
-  rows.code.resize(static_cast<std::size_t>(n));
-  // Branch-free (the ops are random, so branching on them would mispredict on every edge).
-  bool valid = true;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    std::uint32_t code = 0;
-    for (int edge = 0; edge < kNumEdges; ++edge) {
-      int op = 0;
-      int ones = 0;
-      int zeros = 0;
-      for (int o = 0; o < kNumOps; ++o) {
-        const double value = x(i, edge * kNumOps + o);
-        const int one = value == 1.0 ? 1 : 0;
-        ones += one;
-        zeros += value == 0.0 ? 1 : 0;
-        op += one * o;
-      }
-      valid &= ones == 1 && zeros == kNumOps - 1;
-      // Edges 0-2 end up in bits 0-5 (edge 2 lowest), edges 3-5 in bits 6-11.
-      const int shift =
-          (edge < kEdgesPerCode ? 0 : kHighShift) + 2 * (kEdgesPerCode - 1 - edge % kEdgesPerCode);
-      code |= static_cast<std::uint32_t>(op) << shift;
-    }
-    int lr_index = 0;
-    int lr_matches = 0;
-    for (int k = 0; k < kNumLearningRates; ++k) {
-      const int match = x(i, kLrFeature) == grid.lr[static_cast<std::size_t>(k)] ? 1 : 0;
-      lr_matches += match;
-      lr_index += match * k;
-    }
-    int batch_size_index = 0;
-    int batch_size_matches = 0;
-    for (int k = 0; k < kNumBatchSizes; ++k) {
-      const int match =
-          x(i, kBatchSizeFeature) == grid.batch_size[static_cast<std::size_t>(k)] ? 1 : 0;
-      batch_size_matches += match;
-      batch_size_index += match * k;
-    }
-    valid &= lr_matches == 1 && batch_size_matches == 1;
-    code |= static_cast<std::uint32_t>(lr_index * kNumBatchSizes + batch_size_index) << kPairShift;
-    rows.code[static_cast<std::size_t>(i)] = code;
-  }
-  return valid;
 }
 
 // r² = Σ_d (a_d − b_d)² / ℓ_d² for one-hot edges: two ops that differ on an edge contribute
@@ -299,16 +243,78 @@ void squared_distances_dense(const KernelParams& params, const Eigen::Ref<const 
 
 }  // namespace
 
+// gp_bo's layout: exactly one 1 and otherwise 0 in every group of kNumOps edge features, lr and
+// batch size features on the grid.
+bool compact_rows(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows) {
+  if (x.cols() != kNumFeatures) return false;
+  const GridFeatures& grid = grid_features();
+  const Eigen::Index n = x.rows();
+  rows.code.resize(static_cast<std::size_t>(n));
+  // Branch-free (the ops are random, so branching on them would mispredict on every edge).
+  bool valid = true;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    std::uint32_t code = 0;
+    for (int edge = 0; edge < kNumEdges; ++edge) {
+      int op = 0;
+      int ones = 0;
+      int zeros = 0;
+      for (int o = 0; o < kNumOps; ++o) {
+        const double value = x(i, edge * kNumOps + o);
+        const int one = value == 1.0 ? 1 : 0;
+        ones += one;
+        zeros += value == 0.0 ? 1 : 0;
+        op += one * o;
+      }
+      valid &= ones == 1 && zeros == kNumOps - 1;
+      // Edges 0-2 end up in bits 0-5 (edge 2 lowest), edges 3-5 in bits 6-11.
+      const int shift =
+          (edge < kEdgesPerCode ? 0 : kHighShift) + 2 * (kEdgesPerCode - 1 - edge % kEdgesPerCode);
+      code |= static_cast<std::uint32_t>(op) << shift;
+    }
+    int lr_index = 0;
+    int lr_matches = 0;
+    for (int k = 0; k < kNumLearningRates; ++k) {
+      const int match = x(i, kLrFeature) == grid.lr[static_cast<std::size_t>(k)] ? 1 : 0;
+      lr_matches += match;
+      lr_index += match * k;
+    }
+    int batch_size_index = 0;
+    int batch_size_matches = 0;
+    for (int k = 0; k < kNumBatchSizes; ++k) {
+      const int match =
+          x(i, kBatchSizeFeature) == grid.batch_size[static_cast<std::size_t>(k)] ? 1 : 0;
+      batch_size_matches += match;
+      batch_size_index += match * k;
+    }
+    valid &= lr_matches == 1 && batch_size_matches == 1;
+    code |= static_cast<std::uint32_t>(lr_index * kNumBatchSizes + batch_size_index) << kPairShift;
+    rows.code[static_cast<std::size_t>(i)] = code;
+  }
+  return valid;
+}
+
 namespace {
 
+// a_rows (b_rows): a's (b's) compact form, or nullptr to compact it here.
+const CompactRows* compacted(const Eigen::Ref<const Eigen::MatrixXd>& x, const CompactRows* given,
+                             CompactRows& storage) {
+  if (given != nullptr) {
+    assert(given->code.size() == static_cast<std::size_t>(x.rows()));
+    return given;
+  }
+  return compact_rows(x, storage) ? &storage : nullptr;
+}
+
 void squared_distances(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
-                       const Eigen::Ref<const Eigen::MatrixXd>& b,
-                       Eigen::Ref<Eigen::MatrixXd> out) {
+                       const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::Ref<Eigen::MatrixXd> out,
+                       const CompactRows* a_rows, const CompactRows* b_rows) {
   // gp_bo's own features take the lookup path; anything else the general one.
   thread_local CompactRows compact_a;
   thread_local CompactRows compact_b;
-  if (compact(a, compact_a) && compact(b, compact_b)) {
-    squared_distances_compact(params, compact_a, compact_b, out);
+  const CompactRows* a_compact = compacted(a, a_rows, compact_a);
+  const CompactRows* b_compact = a_compact != nullptr ? compacted(b, b_rows, compact_b) : nullptr;
+  if (b_compact != nullptr) {
+    squared_distances_compact(params, *a_compact, *b_compact, out);
   } else {
     squared_distances_dense(params, a, b, out);
   }
@@ -321,7 +327,7 @@ void kernel_matrix_single_into(const KernelParams& params,
                                const Eigen::Ref<const Eigen::MatrixXd>& b,
                                Eigen::Ref<Eigen::MatrixXd> out) {
   const double signal_variance = std::exp(params.log_signal_variance);
-  squared_distances(params, a, b, out);
+  squared_distances(params, a, b, out, nullptr, nullptr);
   thread_local Eigen::ArrayXd r2;
   thread_local Eigen::ArrayXd decay;
   r2.resize(out.rows());
@@ -342,7 +348,7 @@ double single_kernel_error_weight(double decay) {
 void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
                    const Eigen::Ref<const Eigen::MatrixXd>& b,
                    const Eigen::Ref<const Eigen::VectorXd>& weights, Eigen::VectorXd& mean,
-                   Eigen::VectorXd& margin, Eigen::VectorXd& k_max) {
+                   Eigen::VectorXd& margin, Eigen::VectorXd& k_max, const CompactRows* a_rows) {
   const double signal_variance = std::exp(params.log_signal_variance);
   const Eigen::Index n = a.rows();
   const Eigen::Index m = b.rows();
@@ -357,20 +363,28 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
   const double absolute_margin = absolute * abs_weights.sum();
   thread_local CompactRows compact_a;
   thread_local CompactRows compact_b;
-  const bool lookup = compact(a, compact_a) && compact(b, compact_b);
+  const CompactRows* a_compact = compacted(a, a_rows, compact_a);
+  const CompactRows* b_compact = a_compact != nullptr ? compacted(b, nullptr, compact_b) : nullptr;
+  const bool lookup = b_compact != nullptr;
   std::optional<CompactDistances> distances;
   if (lookup) distances.emplace(params, m >= kAllTablesColumns);
-  // Without the lookup path, r² in blocks of columns (one matrix product each).
+  // Without the lookup path, r² in blocks of columns (one matrix product each). The storage only
+  // grows, so asks with a growing training set do not reallocate it.
   constexpr Eigen::Index kBlock = 64;
-  thread_local Eigen::MatrixXd r2;
-  if (r2.rows() != n || r2.cols() != kBlock) r2.resize(n, kBlock);
+  thread_local std::vector<double> r2_storage;
+  if (r2_storage.size() < static_cast<std::size_t>(n * kBlock)) {
+    r2_storage.resize(static_cast<std::size_t>(n * kBlock) * 3 / 2);
+  }
+  Eigen::Map<Eigen::MatrixXd> r2(r2_storage.data(), n, kBlock);
   for (Eigen::Index start = 0; start < m; start += kBlock) {
     const Eigen::Index count = std::min(kBlock, m - start);
     if (!lookup) squared_distances_dense(params, a, b.middleRows(start, count), r2.leftCols(count));
     for (Eigen::Index c = 0; c < count; ++c) {
       const Eigen::Index j = start + c;
-      if (lookup)
-        distances->column(compact_a, compact_b.code[static_cast<std::size_t>(j)], r2.col(c).data());
+      if (lookup) {
+        distances->column(*a_compact, b_compact->code[static_cast<std::size_t>(j)],
+                          r2.col(c).data());
+      }
       const vector_math::ScreenSums sums =
           vector_math::screen_column(params.type, signal_variance, r2.col(c).data(),
                                      contiguous_weights.data(), abs_weights.data(), n);
@@ -383,9 +397,10 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
 
 void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
                         const Eigen::Ref<const Eigen::MatrixXd>& b,
-                        Eigen::Ref<Eigen::MatrixXd> out) {
+                        Eigen::Ref<Eigen::MatrixXd> out, const CompactRows* a_rows,
+                        const CompactRows* b_rows) {
   const double signal_variance = std::exp(params.log_signal_variance);
-  squared_distances(params, a, b, out);
+  squared_distances(params, a, b, out, a_rows, b_rows);
   // Column by column, vectorised: the profile costs a few ns per entry.
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     vector_math::profile_in_place(params.type, signal_variance, out.col(j).data(), out.rows());

@@ -17,6 +17,9 @@
 
 #include <Eigen/Core>
 
+#include <cstdint>
+#include <vector>
+
 namespace nhb2::gp_bo {
 
 struct KernelParams {
@@ -27,20 +30,36 @@ struct KernelParams {
   int num_features() const { return static_cast<int>(log_lengthscales.size()); }
 };
 
+// The rows of a feature matrix in gp_bo's encoding (gp_bo/encoding.hpp), compacted to one code
+// each: bits 0-5 the ops of edges 0-2 (16 o0 + 4 o1 + o2), bits 6-11 those of edges 3-5, bits
+// 12 and up the grid pair of lr and batch size (Config::hp_index()). The kernel functions below
+// compact their arguments themselves; a caller that asks about the same rows again and again
+// (IncrementalGp's training points) keeps their CompactRows and passes it along with them.
+struct CompactRows {
+  std::vector<std::uint32_t> code;
+};
+// Fills rows with x's codes and returns true when every row is in gp_bo's encoding; false,
+// leaving rows unspecified, otherwise (such rows take the kernel's general path).
+bool compact_rows(const Eigen::Ref<const Eigen::MatrixXd>& x, CompactRows& rows);
+
 // k as a function of r² for unit signal variance. Precondition: r2 >= 0.
 double kernel_profile(KernelType type, double r2);
 
 // K_ij = k(a_i, b_j): an a.rows() × b.rows() matrix. The second form writes into out, reusing
 // its storage when the size matches (the likelihood search calls it many times).
+// a_rows and b_rows, where accepted: compact_rows() of a and b when the caller keeps them (a
+// successful compaction of exactly those rows), else nullptr.
 Eigen::MatrixXd kernel_matrix(const KernelParams& params,
                               const Eigen::Ref<const Eigen::MatrixXd>& a,
                               const Eigen::Ref<const Eigen::MatrixXd>& b);
 void kernel_matrix(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
-                   const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::MatrixXd& out);
+                   const Eigen::Ref<const Eigen::MatrixXd>& b, Eigen::MatrixXd& out,
+                   const CompactRows* a_rows = nullptr);
 // The same into a block of exactly a.rows() × b.rows() (a view into larger storage).
 void kernel_matrix_into(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
                         const Eigen::Ref<const Eigen::MatrixXd>& b,
-                        Eigen::Ref<Eigen::MatrixXd> out);
+                        Eigen::Ref<Eigen::MatrixXd> out, const CompactRows* a_rows = nullptr,
+                        const CompactRows* b_rows = nullptr);
 
 // kernel_matrix_into with the profile k(r²) evaluated in single precision (r² rounded to float),
 // for screening; every entry is within the bound of gp_bo/vector_math.hpp
@@ -60,7 +79,8 @@ double single_kernel_error_weight(double decay);
 void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::MatrixXd>& a,
                    const Eigen::Ref<const Eigen::MatrixXd>& b,
                    const Eigen::Ref<const Eigen::VectorXd>& weights, Eigen::VectorXd& mean,
-                   Eigen::VectorXd& margin, Eigen::VectorXd& k_max);
+                   Eigen::VectorXd& margin, Eigen::VectorXd& k_max,
+                   const CompactRows* a_rows = nullptr);
 
 // For K = kernel_matrix(params, x, x) and a symmetric weight matrix w (n × n):
 // g_j = Σ_ab w_ab ∂K_ab/∂θ_j for θ = (log ℓ_1 .. log ℓ_D, log s²); D + 1 entries.

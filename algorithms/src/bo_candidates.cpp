@@ -1,6 +1,6 @@
 #include "bo_candidates.hpp"
 
-#include <unordered_set>
+#include <cstdint>
 
 namespace nhb2 {
 
@@ -8,10 +8,22 @@ std::vector<Config> bo_candidates(const SearchSpace& space, Rng& rng, int n_unif
                                   const std::vector<Config>& top, int n_mutations,
                                   const std::function<bool(const Config&)>& excluded) {
   std::vector<Config> result;
-  std::unordered_set<int> included;
+  // Which configs are in result, by index; cleared again on the way out (an exception included),
+  // so the next call on this thread finds it all zero.
+  thread_local std::vector<std::uint8_t> included(kNumConfigs, 0);
+  struct Clear {
+    const std::vector<Config>& configs;
+    void operator()() const {
+      for (const Config& config : configs) included[static_cast<std::size_t>(config.index())] = 0;
+    }
+    ~Clear() { (*this)(); }  // result is still whole when an exception leaves
+  } clear{result};
   auto add = [&](const Config& config) {
-    if (excluded(config) || !included.insert(config.index()).second) return;
+    if (excluded(config)) return;
+    std::uint8_t& mark = included[static_cast<std::size_t>(config.index())];
+    if (mark != 0) return;
     result.push_back(config);
+    mark = 1;
   };
   for (int i = 0; i < n_uniform; ++i) add(space.sample(rng));
   for (const Config& config : top) {
@@ -23,6 +35,7 @@ std::vector<Config> bo_candidates(const SearchSpace& space, Rng& rng, int n_unif
       add(space.mutate(space.mutate(parent, rng), rng));
     }
   }
+  clear();  // before result may be moved out (the destructor then finds it empty)
   return result;
 }
 

@@ -17,7 +17,6 @@
 #include <map>
 #include <numeric>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace nhb2 {
@@ -64,7 +63,7 @@ struct GpBo::State {
   std::vector<Config> configs;
   std::vector<double> valid_accs;
   std::vector<double> features;
-  std::unordered_set<int> evaluated;        // config indices
+  std::vector<char> evaluated = std::vector<char>(kNumConfigs, 0);  // by config index
   std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
   gp_bo::GpHyperparameters hyperparameters;
   bool hyperparameters_fitted = false;
@@ -128,7 +127,7 @@ struct GpBo::State {
   }
 
   bool seen(const Config& config) const {
-    if (evaluated.count(config.index())) return true;
+    if (evaluated[static_cast<std::size_t>(config.index())]) return true;
     for (const auto& entry : pending) {
       if (entry.second == config) return true;
     }
@@ -299,7 +298,7 @@ void GpBo::tell(const Trial& trial, const Observation& observation) {
   s.valid_accs.push_back(observation.valid_acc);
   s.features.resize(s.features.size() + gp_bo::kNumFeatures);
   gp_bo::encode(trial.config, s.features.data() + s.features.size() - gp_bo::kNumFeatures);
-  s.evaluated.insert(trial.config.index());
+  s.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
   ++s.tells_since_refit;
 }
 

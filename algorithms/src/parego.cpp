@@ -17,7 +17,6 @@
 #include <map>
 #include <numeric>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace nhb2 {
@@ -48,7 +47,7 @@ struct Parego::State {
   // Every 12-epoch observation, in tell order, with its GP features (kNumFeatures each).
   std::vector<MoMember> members;
   std::vector<double> features;
-  std::unordered_set<int> evaluated;        // config indices
+  std::vector<char> evaluated = std::vector<char>(kNumConfigs, 0);  // by config index
   std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
   std::vector<int> weight_indices;
   std::vector<WeightFit> fits;  // one per lattice index
@@ -62,7 +61,7 @@ struct Parego::State {
   }
 
   bool seen(const Config& config) const {
-    if (evaluated.count(config.index())) return true;
+    if (evaluated[static_cast<std::size_t>(config.index())]) return true;
     for (const auto& entry : pending) {
       if (entry.second == config) return true;
     }
@@ -290,7 +289,7 @@ void Parego::tell(const Trial& trial, const Observation& observation) {
   s.members.push_back(mo_member(trial, observation));
   s.features.resize(s.features.size() + gp_bo::kNumFeatures);
   gp_bo::encode(trial.config, s.features.data() + s.features.size() - gp_bo::kNumFeatures);
-  s.evaluated.insert(trial.config.index());
+  s.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
 }
 
 OptimizerInfo Parego::info() {

@@ -356,11 +356,11 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
   margin.resize(m);
   k_max.resize(m);
   thread_local Eigen::VectorXd contiguous_weights;
-  thread_local Eigen::VectorXd abs_weights;
+  thread_local Eigen::VectorXf abs_weights;
   contiguous_weights = weights;
-  abs_weights = weights.cwiseAbs();
+  abs_weights = weights.cwiseAbs().cast<float>();
   const double absolute = kSingleKernelAbsoluteError * signal_variance;
-  const double absolute_margin = absolute * abs_weights.sum();
+  const double absolute_margin = absolute * weights.cwiseAbs().sum() * (1.0 + 1e-12);
   thread_local CompactRows compact_a;
   thread_local CompactRows compact_b;
   const CompactRows* a_compact = compacted(a, a_rows, compact_a);
@@ -389,7 +389,7 @@ void kernel_screen(const KernelParams& params, const Eigen::Ref<const Eigen::Mat
           vector_math::screen_column(params.type, signal_variance, r2.col(c).data(),
                                      contiguous_weights.data(), abs_weights.data(), n);
       mean[j] = sums.weighted_sum;
-      margin[j] = sums.error_sum * (1.0 + 1e-12) + absolute_margin;
+      margin[j] = sums.error_sum + absolute_margin;
       k_max[j] = sums.lower_max - absolute;
     }
   }

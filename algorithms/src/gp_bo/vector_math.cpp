@@ -15,7 +15,7 @@ namespace nhb2::gp_bo::vector_math {
   void single_profile(KernelType type, double signal_variance, const double* r2,              \
                       std::ptrdiff_t count, double* k_out, double* decay_out);                \
   ScreenSums screen_column(KernelType type, double signal_variance, const double* r2,         \
-                           const double* weights, const double* abs_weights,                  \
+                           const double* weights, const float* abs_weights,                   \
                            std::ptrdiff_t count);                                             \
   }
 NHB2_VECTOR_MATH_DECLARE(baseline)
@@ -95,7 +95,7 @@ void single_profile(KernelType type, double signal_variance, const double* r2, s
 }
 
 ScreenSums screen_column(KernelType type, double signal_variance, const double* r2,
-                         const double* weights, const double* abs_weights, std::ptrdiff_t count) {
+                         const double* weights, const float* abs_weights, std::ptrdiff_t count) {
   return NHB2_VECTOR_MATH_CALL(screen_column, type, signal_variance, r2, weights, abs_weights,
                                count);
 }

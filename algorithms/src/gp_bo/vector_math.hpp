@@ -55,17 +55,20 @@ void single_profile(KernelType type, double signal_variance, const double* r2, s
                     double* k_out, double* decay_out);
 
 // One column of the screen (kernel_screen in kernel.hpp), from the single-precision kernel k̃:
-//   weighted_sum   Σ_i weights_i s² k̃_i
-//   error_sum      Σ_i |weights_i| s² k̃_i w(t_i)   (abs_weights_i = |weights_i|)
-//   lower_max      max_i s² k̃_i (1 − w(t_i)), at least 0
-// The sums are accumulated in double precision, in an order that depends on the instruction set.
+//   weighted_sum   Σ_i weights_i s² k̃_i, summed in double precision (in an order that depends on
+//                  the instruction set)
+//   error_sum      an upper bound on Σ_i |weights_i| s² k̃_i w(t_i) plus the rounding error of
+//                  weighted_sum, so |weighted_sum − Σ_i weights_i k_i| ≤ error_sum +
+//                  kSingleKernelAbsoluteError s² Σ_i |weights_i|
+//   lower_max      a lower bound on max_i s² k̃_i (1 − w(t_i)), at least 0
+// abs_weights_i is |weights_i| rounded to float. Precondition: count < 10⁵.
 struct ScreenSums {
   double weighted_sum = 0.0;
   double error_sum = 0.0;
   double lower_max = 0.0;
 };
 ScreenSums screen_column(KernelType type, double signal_variance, const double* r2,
-                         const double* weights, const double* abs_weights, std::ptrdiff_t count);
+                         const double* weights, const float* abs_weights, std::ptrdiff_t count);
 
 }  // namespace vector_math
 }  // namespace nhb2::gp_bo

@@ -65,6 +65,10 @@ inline vf to_single(vd low, vd high) {
 }
 inline vf sqrt_lanes(vf x) { return (vf)_mm256_sqrt_ps((__m256)x); }
 inline vd sqrt_lanes(vd x) { return (vd)_mm256_sqrt_pd((__m256d)x); }
+inline vf min_lanes(vf x, vf y) { return (vf)_mm256_min_ps((__m256)x, (__m256)y); }
+inline vf max_lanes(vf x, vf y) { return (vf)_mm256_max_ps((__m256)x, (__m256)y); }
+inline vd min_lanes(vd x, vd y) { return (vd)_mm256_min_pd((__m256d)x, (__m256d)y); }
+inline vd max_lanes(vd x, vd y) { return (vd)_mm256_max_pd((__m256d)x, (__m256d)y); }
 #elif defined(__SSE2__) && NHB2_VECTOR_MATH_LANES == 4
 inline vd low_half(vf x) { return (vd)_mm_cvtps_pd((__m128)x); }
 inline vd high_half(vf x) { return (vd)_mm_cvtps_pd(_mm_movehl_ps((__m128)x, (__m128)x)); }
@@ -73,6 +77,10 @@ inline vf to_single(vd low, vd high) {
 }
 inline vf sqrt_lanes(vf x) { return (vf)_mm_sqrt_ps((__m128)x); }
 inline vd sqrt_lanes(vd x) { return (vd)_mm_sqrt_pd((__m128d)x); }
+inline vf min_lanes(vf x, vf y) { return (vf)_mm_min_ps((__m128)x, (__m128)y); }
+inline vf max_lanes(vf x, vf y) { return (vf)_mm_max_ps((__m128)x, (__m128)y); }
+inline vd min_lanes(vd x, vd y) { return (vd)_mm_min_pd((__m128d)x, (__m128d)y); }
+inline vd max_lanes(vd x, vd y) { return (vd)_mm_max_pd((__m128d)x, (__m128d)y); }
 #else
 inline vd low_half(vf x) {
   vd result;
@@ -100,6 +108,11 @@ inline vd sqrt_lanes(vd x) {
   for (int lane = 0; lane < kDoubleLanes; ++lane) x[lane] = __builtin_sqrt(x[lane]);
   return x;
 }
+// As the SSE instructions: the second operand unless the first is smaller (larger).
+inline vf min_lanes(vf x, vf y) { return select(x < y, x, y); }
+inline vf max_lanes(vf x, vf y) { return select(x > y, x, y); }
+inline vd min_lanes(vd x, vd y) { return select(x < y, x, y); }
+inline vd max_lanes(vd x, vd y) { return select(x > y, x, y); }
 #endif
 
 // Double precision exp (see the top of this file).
@@ -135,8 +148,7 @@ inline void exp_nonpositive(vd (&x)[U]) {
   vd f[U];
   vd p[U];
   for (int u = 0; u < U; ++u) {
-    x[u] = select(x[u] > broadcast(0.0), broadcast(0.0), x[u]);
-    x[u] = select(x[u] < broadcast(kMinExpArgument), broadcast(kMinExpArgument), x[u]);
+    x[u] = max_lanes(min_lanes(x[u], broadcast(0.0)), broadcast(kMinExpArgument));
     shifted[u] = x[u] * kLog2e + kRoundingShift;
     const vd n = shifted[u] - kRoundingShift;
     f[u] = (x[u] - n * kLn2High) - n * kLn2Low;
@@ -165,8 +177,7 @@ inline void exp_nonpositive(vf (&x)[U]) {
   vf f[U];
   vf p[U];
   for (int u = 0; u < U; ++u) {
-    x[u] = select(x[u] > broadcast(0.0f), broadcast(0.0f), x[u]);
-    x[u] = select(x[u] < broadcast(kMinExpArgumentSingle), broadcast(kMinExpArgumentSingle), x[u]);
+    x[u] = max_lanes(min_lanes(x[u], broadcast(0.0f)), broadcast(kMinExpArgumentSingle));
     shifted[u] = x[u] * kLog2eSingle + kRoundingShiftSingle;
     const vf n = shifted[u] - kRoundingShiftSingle;
     f[u] = (x[u] - n * kLn2HighSingle) - n * kLn2LowSingle;
@@ -216,11 +227,13 @@ inline void single_profile(KernelType type, const double* r2, vf (&k)[U], vf (&d
   for (int u = 0; u < U; ++u) k[u] = (1.0f + decay[u] + (5.0f / 3.0f) * r2_single[u]) * k[u];
 }
 
-// w(t) of vector_math.hpp, in double precision.
-inline vd error_weight(vd decay) {
-  return select(decay < broadcast(kSingleKernelMaxDecay),
-                kSingleKernelRelativeError + kSingleKernelRelativeErrorPerDecay * decay,
-                broadcast(1.0));
+// w(t) of vector_math.hpp in single precision, plus kSummationSlack (see screen_column).
+constexpr double kSummationSlack = 1e-10;
+inline vf error_weight(vf decay) {
+  return select(decay < broadcast(static_cast<float>(kSingleKernelMaxDecay)),
+                static_cast<float>(kSingleKernelRelativeError + kSummationSlack) +
+                    static_cast<float>(kSingleKernelRelativeErrorPerDecay) * decay,
+                broadcast(1.0f));
 }
 
 // Vectors handled together by the loops below.
@@ -264,34 +277,34 @@ struct ProfileBlock {
   }
 };
 
-// The screen's running sums, one set per unrolled vector (so the additions of different
-// vectors do not wait for each other).
+// The screen's running sums: Σ w k̃ in double precision (low and high halves of the lanes), the
+// error terms and the lower bounds of k̃ in single precision (screen_column accounts for their
+// rounding). One set for all unrolled vectors: their additions are a short chain next to the
+// exps, and more sets would not fit the registers.
 struct ScreenAccumulator {
-  vd weighted[kUnroll] = {};
-  vd error[kUnroll] = {};
-  vd lower_max[kUnroll] = {};
+  vd weighted_low = {};
+  vd weighted_high = {};
+  vf error = {};
+  vf lower_max = {};
 
   // U · kLanes entries from r2, weights and abs_weights.
   template <int U>
-  void add(KernelType type, double signal_variance, const double* r2, const double* weights,
-           const double* abs_weights) {
+  void add(KernelType type, const double* r2, const double* weights, const float* abs_weights) {
     vf k[U];
     vf decay[U];
     single_profile(type, r2, k, decay);
     for (int u = 0; u < U; ++u) {
-      for (int half = 0; half < 2; ++half) {
-        const vd k_half = signal_variance * (half == 0 ? low_half(k[u]) : high_half(k[u]));
-        const vd w = error_weight(half == 0 ? low_half(decay[u]) : high_half(decay[u]));
-        const std::ptrdiff_t offset = u * kLanes + half * kDoubleLanes;
-        weighted[u] += load(weights + offset) * k_half;
-        error[u] += load(abs_weights + offset) * k_half * w;
-        const vd lower = k_half * (1.0 - w);
-        lower_max[u] = select(lower > lower_max[u], lower, lower_max[u]);
-      }
+      const double* w = weights + u * kLanes;
+      weighted_low += load(w) * low_half(k[u]);
+      weighted_high += load(w + kDoubleLanes) * high_half(k[u]);
+      vf abs_w;
+      std::memcpy(&abs_w, abs_weights + u * kLanes, sizeof abs_w);
+      const vf weight = error_weight(decay[u]);
+      error += abs_w * k[u] * weight;
+      lower_max = max_lanes(k[u] * (1.0f - weight), lower_max);
     }
   }
 };
-
 }  // namespace
 
 void exp_nonpositive_in_place(double* values, std::ptrdiff_t count) {
@@ -324,36 +337,48 @@ void single_profile(KernelType type, double signal_variance, const double* r2, s
 }
 
 ScreenSums screen_column(KernelType type, double signal_variance, const double* r2,
-                         const double* weights, const double* abs_weights, std::ptrdiff_t count) {
+                         const double* weights, const float* abs_weights, std::ptrdiff_t count) {
   ScreenAccumulator sums;
   std::ptrdiff_t i = 0;
   for (; i + kUnroll * kLanes <= count; i += kUnroll * kLanes) {
-    sums.add<kUnroll>(type, signal_variance, r2 + i, weights + i, abs_weights + i);
+    sums.add<kUnroll>(type, r2 + i, weights + i, abs_weights + i);
   }
-  for (; i + kLanes <= count; i += kLanes) {
-    sums.add<1>(type, signal_variance, r2 + i, weights + i, abs_weights + i);
-  }
+  for (; i + kLanes <= count; i += kLanes) sums.add<1>(type, r2 + i, weights + i, abs_weights + i);
   if (i < count) {
     // Unused lanes: weight 0 and a distance far enough for w = 1, so they add 0 to every sum.
     double tail_r2[kLanes];
     double tail_weights[kLanes];
-    double tail_abs_weights[kLanes];
+    float tail_abs_weights[kLanes];
     for (int lane = 0; lane < kLanes; ++lane) {
       const bool used = i + lane < count;
       tail_r2[lane] = used ? r2[i + lane] : 1e4;
       tail_weights[lane] = used ? weights[i + lane] : 0.0;
-      tail_abs_weights[lane] = used ? abs_weights[i + lane] : 0.0;
+      tail_abs_weights[lane] = used ? abs_weights[i + lane] : 0.0f;
     }
-    sums.add<1>(type, signal_variance, tail_r2, tail_weights, tail_abs_weights);
+    sums.add<1>(type, tail_r2, tail_weights, tail_abs_weights);
   }
+  double weighted = 0.0;
+  double error = 0.0;
+  float lower_max = 0.0f;
+  for (int lane = 0; lane < kDoubleLanes; ++lane) {
+    weighted += sums.weighted_low[lane] + sums.weighted_high[lane];
+  }
+  for (int lane = 0; lane < kLanes; ++lane) {
+    error += sums.error[lane];
+    if (sums.lower_max[lane] > lower_max) lower_max = sums.lower_max[lane];
+  }
+  // Rounding: weighted's double sum is off by at most count · 2⁻⁵³ Σ|w k̃|, which the
+  // kSummationSlack in every error weight covers (count < 10⁵). The single-precision error sum
+  // (each lane adds at most count / kLanes + 1 terms of three rounded factors) is at most (count + 3) · 2⁻²⁴
+  // relative below its exact value, and each term may lose 2⁻¹⁴⁹ to underflow; the inflation
+  // below covers both. lower_max, a product of two rounded factors, is at most 3 · 2⁻²⁴ relative
+  // above its exact value; the deflation covers it.
+  const double n = static_cast<double>(count);
   ScreenSums result;
-  for (int u = 0; u < kUnroll; ++u) {
-    for (int lane = 0; lane < kDoubleLanes; ++lane) {
-      result.weighted_sum += sums.weighted[u][lane];
-      result.error_sum += sums.error[u][lane];
-      if (sums.lower_max[u][lane] > result.lower_max) result.lower_max = sums.lower_max[u][lane];
-    }
-  }
+  result.weighted_sum = signal_variance * weighted;
+  result.error_sum =
+      signal_variance * (error * (1.0 + (n + 8.0) * 0x1p-23) + n * 0x1p-140) * (1.0 + 1e-15);
+  result.lower_max = signal_variance * static_cast<double>(lower_max) * (1.0 - 1e-6);
   return result;
 }
 

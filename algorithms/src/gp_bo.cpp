@@ -226,6 +226,10 @@ void GpBo::reset(const SearchSpace& space, Rng rng) {
   state_->rng = rng;
   state_->hyperparameters =
       gp_bo::GpHyperparameters::defaults(options_.kernel, gp_bo::kNumFeatures);
+  // The training set grows to max_observations (one more while a point is swapped in): its
+  // storage at once, up to a size whose n × n matrices stay small (8 MB each at 1024).
+  constexpr int kMaxExpectedPoints = 1024;
+  state_->gp.expect_points(std::min(options_.max_observations, kMaxExpectedPoints) + 1);
 }
 
 Trial GpBo::ask() {

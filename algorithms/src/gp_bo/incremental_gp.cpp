@@ -85,7 +85,7 @@ bool IncrementalGp::rebuild(const Eigen::Ref<const Eigen::MatrixXd>& x,
     k_.resize(0, 0);
     l_.resize(0, 0);
   }
-  reserve(n);
+  reserve(std::max(n, expected_points_));
   x_.topRows(n) = x;
   y_raw_ = y;
   codes_valid_ = compact_rows(x, codes_);

@@ -64,6 +64,11 @@ class IncrementalGp {
   Eigen::Index argmax_expected_improvement(const Eigen::Ref<const Eigen::MatrixXd>& xs, double best,
                                            double xi);
 
+  // Storage for `points` training points is allocated at the next rebuild(), so the model then
+  // grows to that size without reallocating (each reallocation copies O(n²) and touches fresh
+  // memory). Only a hint: the model still grows beyond it.
+  void expect_points(int points) { expected_points_ = points; }
+
   int size() const { return n_; }
   double to_standardised(double raw) const { return (raw - y_mean_) / y_scale_; }
   double max_target() const;  // the largest raw target
@@ -81,6 +86,7 @@ class IncrementalGp {
   double subset_variance(const Eigen::Ref<const Eigen::VectorXd>& k_star);
 
   GpHyperparameters hp_;
+  int expected_points_ = 0;
   int n_ = 0;
   double jitter_ = 0.0;
   Eigen::MatrixXd x_;  // capacity × D; rows 0..n_ hold the points

@@ -70,6 +70,8 @@ class IncrementalGp {
   void expect_points(int points) { expected_points_ = points; }
 
   int size() const { return n_; }
+  // K + σ_n² I over the training points, as kept for the variance bounds (n × n).
+  Eigen::Block<const Eigen::MatrixXd> training_kernel() const { return k_.topLeftCorner(n_, n_); }
   double to_standardised(double raw) const { return (raw - y_mean_) / y_scale_; }
   double max_target() const;  // the largest raw target
   const GpHyperparameters& hyperparameters() const { return hp_; }

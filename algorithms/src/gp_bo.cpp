@@ -307,24 +307,25 @@ void GpBo::tell(const Trial& trial, const Observation& observation) {
 }
 
 OptimizerInfo GpBo::info() {
+  const GpBoOptions defaults;
   std::vector<ParamSpec> params = {
-      ParamSpec::integer("n_initial", 10, 1, 100000,
+      ParamSpec::integer("n_initial", defaults.n_initial, 1, 100000,
                          "uniform random trials before the GP takes over"),
-      ParamSpec::integer("n_candidates", 500, 1, 1000000,
+      ParamSpec::integer("n_candidates", defaults.n_candidates, 1, 1000000,
                          "uniform random candidates scored by expected improvement per ask "
                          "(plus neighbours and mutations of the 5 best configs)"),
-      ParamSpec::choice("kernel", "matern52", {"matern52", "rbf"},
+      ParamSpec::choice("kernel", gp_bo::kernel_name(defaults.kernel), {"matern52", "rbf"},
                         "GP covariance function (ARD over one-hot ops and log lr / log bs)"),
-      ParamSpec::real("xi", 0.01, 0.0, 10.0,
+      ParamSpec::real("xi", defaults.xi, 0.0, 10.0,
                       "expected-improvement margin, in standard deviations of the observed "
                       "accuracies"),
-      ParamSpec::integer("refit_every", 5, 1, 100000,
+      ParamSpec::integer("refit_every", defaults.refit_every, 1, 100000,
                          "re-fit the GP hyperparameters (max. marginal likelihood) after at least "
                          "this many new observations"),
-      ParamSpec::real("refit_growth", 0.1, 0.0, 10.0,
+      ParamSpec::real("refit_growth", defaults.refit_growth, 0.0, 10.0,
                       "... and after at least this fraction of the observations at the last "
                       "re-fit (0: every refit_every)"),
-      ParamSpec::integer("max_observations", 500, 10, 100000,
+      ParamSpec::integer("max_observations", defaults.max_observations, 10, 100000,
                          "cap on the GP's training set (the best half plus the most recent)"),
   };
   return OptimizerInfo{

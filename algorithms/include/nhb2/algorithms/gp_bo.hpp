@@ -7,7 +7,7 @@
 // 100 of the training points: the first fit with 45 likelihood evaluations (a search from the
 // defaults and two random restarts), later ones warm-started from the previous optimum with 16.
 // The refit schedule: after max(refit_every, ⌈refit_growth · N_refit⌉) new observations, N_refit
-// being the number observed at the last fit (every 5 while N ≤ 50, then every 10 % of growth, by
+// being the number observed at the last fit (every 5 while N ≤ 25, then every 20 % of growth, by
 // default).
 // ask():
 //   - while fewer than `n_initial` trials are observed or pending (or fewer than 2 observed), a
@@ -28,7 +28,7 @@
 // recent of the rest. Every trial is 12 epochs.
 //
 // Cost, with N observations told, n = min(N, max_observations) training points, m candidates
-// (≈ n_candidates + 200), D = 26 features, p pending trials, r refined candidates (exact kernel
+// (≈ n_candidates + 200: the neighbours and mutations), D = 26 features, p pending trials, r refined candidates (exact kernel
 // columns; r ≤ m, about 60 at n = 500) and e exact variances (e ≤ r, in practice a few to 20):
 //   tell()               O(D) (and O(1) for a trial of another fidelity)
 //   ask(), steady state  O(N log N + n m + r n D + (k + p + e) n²), k = training points added
@@ -50,13 +50,16 @@
 
 namespace nhb2 {
 
+// The defaults, also those `nhb2 list` shows. n_candidates and refit_growth were 500 and 0.1 up
+// to nhb2 0.2: the smaller candidate set and the sparser refits cost half as much at large budgets
+// and are not worse in paired runs (docs/performance.md, "GP-BO defaults").
 struct GpBoOptions {
   int n_initial = 10;
-  int n_candidates = 500;
+  int n_candidates = 200;
   gp_bo::KernelType kernel = gp_bo::KernelType::matern52;
   double xi = 0.01;
   int refit_every = 5;
-  double refit_growth = 0.1;
+  double refit_growth = 0.2;
   int max_observations = 500;
 };
 

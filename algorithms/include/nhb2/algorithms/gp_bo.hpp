@@ -51,8 +51,9 @@
 namespace nhb2 {
 
 // The defaults, also those `nhb2 list` shows. n_candidates and refit_growth were 500 and 0.1 up
-// to nhb2 0.2: the smaller candidate set and the sparser refits cost half as much at large budgets
-// and are not worse in paired runs (docs/performance.md, "GP-BO defaults").
+// to nhb2 0.2.0: the smaller candidate set and the sparser refits cost about 30 % less CPU per
+// run at a 200,000 s budget and are not worse in paired runs (docs/performance.md, "GP-BO
+// defaults").
 struct GpBoOptions {
   int n_initial = 10;
   int n_candidates = 200;

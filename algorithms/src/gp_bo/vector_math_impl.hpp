@@ -115,79 +115,79 @@ inline vd min_lanes(vd x, vd y) { return select(x < y, x, y); }
 inline vd max_lanes(vd x, vd y) { return select(x > y, x, y); }
 #endif
 
-// Double precision exp (see the top of this file).
-constexpr double kLog2e = 1.4426950408889634074;
-constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 significant bits
-constexpr double kLn2Low = 1.90821492927058770002e-10;
-constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 · 2⁵²
-constexpr double kMinExpArgument = -700.0;
-// 1/k! for k = 13 down to 0.
-constexpr double kExpTaylor[] = {1.0 / 6227020800.0,
-                                 1.0 / 479001600.0,
-                                 1.0 / 39916800.0,
-                                 1.0 / 3628800.0,
-                                 1.0 / 362880.0,
-                                 1.0 / 40320.0,
-                                 1.0 / 5040.0,
-                                 1.0 / 720.0,
-                                 1.0 / 120.0,
-                                 1.0 / 24.0,
-                                 1.0 / 6.0,
-                                 0.5,
-                                 1.0,
-                                 1.0};
-constexpr int kExpTaylorTerms = sizeof kExpTaylor / sizeof kExpTaylor[0];
-// The bits of 1.5 · 2⁵² + n minus the bias are n + 1023, the biased exponent of 2ⁿ.
-constexpr std::int64_t kShiftBitsMinusBias = 0x4338000000000000LL - 1023;
+// The constants of exp (see the top of this file) per precision: Vector holds the lanes, Bits
+// the same lanes as integers.
+template <typename Vector>
+struct ExpConstants;
 
-// exp in place over U vectors, their polynomials interleaved (independent chains keep the
-// multipliers busy).
-template <int U>
-inline void exp_nonpositive(vd (&x)[U]) {
-  vd shifted[U];
-  vd f[U];
-  vd p[U];
-  for (int u = 0; u < U; ++u) {
-    x[u] = max_lanes(min_lanes(x[u], broadcast(0.0)), broadcast(kMinExpArgument));
-    shifted[u] = x[u] * kLog2e + kRoundingShift;
-    const vd n = shifted[u] - kRoundingShift;
-    f[u] = (x[u] - n * kLn2High) - n * kLn2Low;
-    p[u] = broadcast(kExpTaylor[0]);
-  }
-  for (int k = 1; k < kExpTaylorTerms; ++k) {
-    for (int u = 0; u < U; ++u) p[u] = p[u] * f[u] + kExpTaylor[k];
-  }
-  for (int u = 0; u < U; ++u) x[u] = p[u] * (vd)(((vl)shifted[u] - kShiftBitsMinusBias) << 52);
-}
+template <>
+struct ExpConstants<vd> {
+  using Scalar = double;
+  using Bits = vl;
+  static constexpr double kLog2e = 1.4426950408889634074;
+  static constexpr double kLn2High = 6.93147180369123816490e-01;  // 32 significant bits
+  static constexpr double kLn2Low = 1.90821492927058770002e-10;
+  static constexpr double kRoundingShift = 6755399441055744.0;  // 1.5 · 2⁵²
+  static constexpr double kMinArgument = -700.0;
+  // 1/k! for k = 13 down to 0.
+  static constexpr double kTaylor[] = {1.0 / 6227020800.0,
+                                       1.0 / 479001600.0,
+                                       1.0 / 39916800.0,
+                                       1.0 / 3628800.0,
+                                       1.0 / 362880.0,
+                                       1.0 / 40320.0,
+                                       1.0 / 5040.0,
+                                       1.0 / 720.0,
+                                       1.0 / 120.0,
+                                       1.0 / 24.0,
+                                       1.0 / 6.0,
+                                       0.5,
+                                       1.0,
+                                       1.0};
+  // The bits of 1.5 · 2⁵² + n minus the bias are n + 1023, the biased exponent of 2ⁿ.
+  static constexpr std::int64_t kShiftBitsMinusBias = 0x4338000000000000LL - 1023;
+  static constexpr int kMantissaBits = 52;
+};
 
-// Single precision exp.
-constexpr float kLog2eSingle = 1.44269504088896341f;
-constexpr float kLn2HighSingle = 0.693359375f;  // 9 significant bits
-constexpr float kLn2LowSingle = -2.12194440e-4f;
-constexpr float kRoundingShiftSingle = 12582912.0f;  // 1.5 · 2²³
-constexpr float kMinExpArgumentSingle = -87.0f;
-constexpr float kExpTaylorSingle[] = {1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f,
+template <>
+struct ExpConstants<vf> {
+  using Scalar = float;
+  using Bits = vi;
+  static constexpr float kLog2e = 1.44269504088896341f;
+  static constexpr float kLn2High = 0.693359375f;  // 9 significant bits
+  static constexpr float kLn2Low = -2.12194440e-4f;
+  static constexpr float kRoundingShift = 12582912.0f;  // 1.5 · 2²³
+  static constexpr float kMinArgument = -87.0f;
+  // 1/k! for k = 7 down to 0.
+  static constexpr float kTaylor[] = {1.0f / 5040.0f, 1.0f / 720.0f, 1.0f / 120.0f, 1.0f / 24.0f,
                                       1.0f / 6.0f,    0.5f,          1.0f,          1.0f};
-constexpr int kExpTaylorSingleTerms = sizeof kExpTaylorSingle / sizeof kExpTaylorSingle[0];
-constexpr std::int32_t kShiftBitsMinusBiasSingle = 0x4B400000 - 127;
+  static constexpr std::int32_t kShiftBitsMinusBias = 0x4B400000 - 127;
+  static constexpr int kMantissaBits = 23;
+};
 
-template <int U>
-inline void exp_nonpositive(vf (&x)[U]) {
-  vf shifted[U];
-  vf f[U];
-  vf p[U];
+// exp in place over U vectors of either precision, their polynomials interleaved (independent
+// chains keep the multipliers busy).
+template <typename Vector, int U>
+inline void exp_nonpositive(Vector (&x)[U]) {
+  using C = ExpConstants<Vector>;
+  using Scalar = typename C::Scalar;
+  using Bits = typename C::Bits;
+  constexpr int kTerms = sizeof C::kTaylor / sizeof C::kTaylor[0];
+  Vector shifted[U];
+  Vector f[U];
+  Vector p[U];
   for (int u = 0; u < U; ++u) {
-    x[u] = max_lanes(min_lanes(x[u], broadcast(0.0f)), broadcast(kMinExpArgumentSingle));
-    shifted[u] = x[u] * kLog2eSingle + kRoundingShiftSingle;
-    const vf n = shifted[u] - kRoundingShiftSingle;
-    f[u] = (x[u] - n * kLn2HighSingle) - n * kLn2LowSingle;
-    p[u] = broadcast(kExpTaylorSingle[0]);
+    x[u] = max_lanes(min_lanes(x[u], broadcast(Scalar{0})), broadcast(C::kMinArgument));
+    shifted[u] = x[u] * C::kLog2e + C::kRoundingShift;
+    const Vector n = shifted[u] - C::kRoundingShift;
+    f[u] = (x[u] - n * C::kLn2High) - n * C::kLn2Low;
+    p[u] = broadcast(C::kTaylor[0]);
   }
-  for (int k = 1; k < kExpTaylorSingleTerms; ++k) {
-    for (int u = 0; u < U; ++u) p[u] = p[u] * f[u] + kExpTaylorSingle[k];
+  for (int k = 1; k < kTerms; ++k) {
+    for (int u = 0; u < U; ++u) p[u] = p[u] * f[u] + C::kTaylor[k];
   }
   for (int u = 0; u < U; ++u) {
-    x[u] = p[u] * (vf)(((vi)shifted[u] - kShiftBitsMinusBiasSingle) << 23);
+    x[u] = p[u] * (Vector)(((Bits)shifted[u] - C::kShiftBitsMinusBias) << C::kMantissaBits);
   }
 }
 

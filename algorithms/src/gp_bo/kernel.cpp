@@ -5,15 +5,12 @@
 #include "gp_bo/vector_math.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <iterator>
 #include <optional>
 #include <vector>
-
 
 namespace nhb2::gp_bo {
 

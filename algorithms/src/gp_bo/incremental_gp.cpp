@@ -89,8 +89,9 @@ bool IncrementalGp::rebuild(const Eigen::Ref<const Eigen::MatrixXd>& x,
   x_.topRows(n) = x;
   y_raw_ = y;
   codes_valid_ = compact_rows(x, codes_);
+  const CompactRows* rows = codes_valid_ ? &codes_ : nullptr;  // codes() needs n_ = n
   auto k = k_.topLeftCorner(n, n);
-  kernel_matrix_into(hp_.kernel, x, x, k, codes(), codes());
+  kernel_matrix_into(hp_.kernel, x, x, k, rows, rows);
   k.diagonal().array() += hp_.noise_variance();
   if (!k.allFinite()) return false;
   auto l = l_.topLeftCorner(n, n);

@@ -80,7 +80,9 @@ class IncrementalGp {
  private:
   void reserve(int capacity);
   // codes_ for the kernel functions' a_rows, or nullptr.
-  const CompactRows* codes() const { return codes_valid_ ? &codes_ : nullptr; }
+  const CompactRows* codes() const {
+    return codes_valid_ && codes_.code.size() == static_cast<std::size_t>(n_) ? &codes_ : nullptr;
+  }
   double prior_variance() const;
   double diagonal() const;  // K_ii + σ_n² + jitter
   // An upper bound on the posterior variance of the point with training kernel column k_star:

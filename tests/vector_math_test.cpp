@@ -166,3 +166,20 @@ TEST_CASE("NHB2_SIMD=baseline runs gp_bo to the same results as the automatic ch
   REQUIRE(baseline.exit_code == 0);
   CHECK(automatic.out == baseline.out);
 }
+
+TEST_CASE("an unknown NHB2_SIMD value is a warning, not a failure", "[gp_bo][cli]") {
+  const std::string args = "run --optimizer gp_bo --budget 5000 --runs 1 --seed 2 --json";
+  const test::CliResult automatic = test::run_cli(args);
+  const test::CliResult unknown = test::run_cli(args, "NHB2_SIMD=avx9000");
+  REQUIRE(automatic.exit_code == 0);
+  REQUIRE(unknown.exit_code == 0);
+  CHECK(unknown.out == automatic.out);
+  CHECK_THAT(unknown.err, Catch::Contains("NHB2_SIMD=avx9000 is not one of: baseline, avx2"));
+  CHECK(automatic.err.find("NHB2_SIMD") == std::string::npos);
+  if (vector_math::instruction_set_available(InstructionSet::avx2)) {
+    const test::CliResult avx2 = test::run_cli(args, "NHB2_SIMD=avx2");
+    REQUIRE(avx2.exit_code == 0);
+    CHECK(avx2.out == automatic.out);
+    CHECK(avx2.err.find("warning") == std::string::npos);
+  }
+}

@@ -1,6 +1,7 @@
 #include "gp_bo/vector_math.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,12 +35,26 @@ bool processor_has_avx2() {
 #endif
 }
 
+// NHB2_SIMD: unset or empty chooses automatically; "baseline" or "avx2" asks for one. A set this
+// processor lacks, or any other value, gives a one-line warning and the automatic choice.
 InstructionSet initial_set() {
+  const InstructionSet automatic =
+      processor_has_avx2() ? InstructionSet::avx2 : InstructionSet::baseline;
   const char* requested = std::getenv("NHB2_SIMD");
-  if (requested != nullptr && std::strcmp(requested, "baseline") == 0) {
-    return InstructionSet::baseline;
+  if (requested == nullptr || *requested == '\0') return automatic;
+  if (std::strcmp(requested, "baseline") == 0) return InstructionSet::baseline;
+  if (std::strcmp(requested, "avx2") == 0) {
+    if (processor_has_avx2()) return InstructionSet::avx2;
+    std::fprintf(stderr,
+                 "nhb2: warning: NHB2_SIMD=avx2, but this build or processor has no AVX2; using "
+                 "baseline\n");
+    return automatic;
   }
-  return processor_has_avx2() ? InstructionSet::avx2 : InstructionSet::baseline;
+  std::fprintf(stderr,
+               "nhb2: warning: NHB2_SIMD=%s is not one of: baseline, avx2; choosing "
+               "automatically (%s)\n",
+               requested, instruction_set_name(automatic));
+  return automatic;
 }
 
 std::atomic<InstructionSet>& active() {

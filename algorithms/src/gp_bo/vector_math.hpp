@@ -34,8 +34,9 @@ enum class InstructionSet { baseline, avx2 };
 const char* instruction_set_name(InstructionSet set);
 // Whether this build and this processor can run `set`.
 bool instruction_set_available(InstructionSet set);
-// The set the functions below use: AVX2 when available, unless the environment variable
-// NHB2_SIMD is "baseline" when first asked.
+// The set the functions below use, fixed when first asked: the environment variable NHB2_SIMD
+// ("baseline" or "avx2") if set, else AVX2 when available. An unknown value, or avx2 where it is
+// not available, gives a one-line warning on stderr and the automatic choice.
 InstructionSet active_instruction_set();
 // Switches the set (for tests comparing both); returns false, changing nothing, when `set` is
 // not available. Not for use while other threads compute kernels.

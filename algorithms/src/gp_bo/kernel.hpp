@@ -68,7 +68,7 @@ void kernel_matrix_single_into(const KernelParams& params,
                                const Eigen::Ref<const Eigen::MatrixXd>& a,
                                const Eigen::Ref<const Eigen::MatrixXd>& b,
                                Eigen::Ref<Eigen::MatrixXd> out);
-// w(t) above.
+// w(t) of gp_bo/vector_math.hpp.
 double single_kernel_error_weight(double decay);
 
 // Screens the columns of K = kernel_matrix(params, a, b) without storing them, from the

@@ -4,6 +4,28 @@
 
 namespace nhb2 {
 
+namespace {
+
+constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
+
+}  // namespace
+
+bool ProposedConfigs::seen(const Config& config) const {
+  if (evaluated[static_cast<std::size_t>(config.index())]) return true;
+  for (const auto& entry : pending) {
+    if (entry.second == config) return true;
+  }
+  return false;
+}
+
+Config ProposedConfigs::fresh_sample(const SearchSpace& space, Rng& rng) const {
+  Config config = space.sample(rng);
+  for (int attempt = 1; attempt < kSampleAttempts && seen(config); ++attempt) {
+    config = space.sample(rng);
+  }
+  return config;
+}
+
 std::vector<Config> bo_candidates(const SearchSpace& space, Rng& rng, int n_uniform,
                                   const std::vector<Config>& top, int n_mutations,
                                   const std::function<bool(const Config&)>& excluded) {

@@ -17,10 +17,25 @@
 #include <nhb2/core/rng.hpp>
 #include <nhb2/core/search_space.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <vector>
 
 namespace nhb2 {
+
+// What a model-based optimizer (gp_bo, parego) must not propose again: the configs it was told
+// about and those asked but not yet told.
+struct ProposedConfigs {
+  std::vector<char> evaluated = std::vector<char>(kNumConfigs, 0);  // by config index
+  std::map<std::uint64_t, Config> pending;                          // by trial id
+
+  // Evaluated or pending. O(1 + pending).
+  bool seen(const Config& config) const;
+  // A uniform sample of space that is not seen, drawing at most 100 times (the last draw is
+  // returned when every one was seen).
+  Config fresh_sample(const SearchSpace& space, Rng& rng) const;
+};
 
 std::vector<Config> bo_candidates(const SearchSpace& space, Rng& rng, int n_uniform,
                                   const std::vector<Config>& top, int n_mutations,

@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -25,7 +24,6 @@ namespace {
 
 constexpr int kNumTopConfigs = 5;     // whose neighbours and mutations join the candidates
 constexpr int kNumMutations = 50;     // double mutations of the top configs per ask
-constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many observations (chosen like the training set):
 // its cost grows as n³ per step, and 100 points pin the hyperparameters down well enough.
 constexpr int kMaxHyperparameterFitPoints = 100;
@@ -63,8 +61,7 @@ struct GpBo::State {
   std::vector<Config> configs;
   std::vector<double> valid_accs;
   std::vector<double> features;
-  std::vector<char> evaluated = std::vector<char>(kNumConfigs, 0);  // by config index
-  std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
+  ProposedConfigs proposed;  // evaluated and pending configs
   gp_bo::GpHyperparameters hyperparameters;
   bool hyperparameters_fitted = false;
   int tells_since_refit = 0;
@@ -126,21 +123,8 @@ struct GpBo::State {
     return true;
   }
 
-  bool seen(const Config& config) const {
-    if (evaluated[static_cast<std::size_t>(config.index())]) return true;
-    for (const auto& entry : pending) {
-      if (entry.second == config) return true;
-    }
-    return false;
-  }
-
-  Config fresh_sample() {
-    Config config = space.sample(rng);
-    for (int attempt = 1; attempt < kSampleAttempts && seen(config); ++attempt) {
-      config = space.sample(rng);
-    }
-    return config;
-  }
+  bool seen(const Config& config) const { return proposed.seen(config); }
+  Config fresh_sample() { return proposed.fresh_sample(space, rng); }
 
   // Observation indices sorted best first (ties: earlier first).
   std::vector<int> ranking() const {
@@ -237,13 +221,13 @@ Trial GpBo::ask() {
   Trial trial{Config{}, kMaxEpochs, s.next_id++};
   // The initial design counts every trial asked or told, so observations told before any ask
   // (a warm start) count too.
-  if (static_cast<int>(s.configs.size() + s.pending.size()) < options_.n_initial ||
+  if (static_cast<int>(s.configs.size() + s.proposed.pending.size()) < options_.n_initial ||
       s.configs.size() < 2) {
     trial.config = s.fresh_sample();
   } else {
     trial.config = propose();
   }
-  s.pending.emplace(trial.id, trial.config);
+  s.proposed.pending.emplace(trial.id, trial.config);
   return trial;
 }
 
@@ -275,7 +259,7 @@ Config GpBo::propose() {
   gp.prepare();
   // Kriging believer: each pending trial counts as observed at its posterior mean, which leaves
   // the mean unchanged and shrinks the variance there, steering this ask away from them.
-  for (const auto& entry : s.pending) {
+  for (const auto& entry : s.proposed.pending) {
     double point[gp_bo::kNumFeatures];
     gp_bo::encode(entry.second, point);
     gp.add_fantasy(point);
@@ -296,13 +280,13 @@ Config GpBo::propose() {
 
 void GpBo::tell(const Trial& trial, const Observation& observation) {
   State& s = *state_;
-  s.pending.erase(trial.id);
+  s.proposed.pending.erase(trial.id);
   if (trial.epochs != kMaxEpochs) return;  // gp_bo models full-fidelity results only
   s.configs.push_back(trial.config);
   s.valid_accs.push_back(observation.valid_acc);
   s.features.resize(s.features.size() + gp_bo::kNumFeatures);
   gp_bo::encode(trial.config, s.features.data() + s.features.size() - gp_bo::kNumFeatures);
-  s.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
+  s.proposed.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
   ++s.tells_since_refit;
 }
 

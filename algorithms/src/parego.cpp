@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -25,7 +24,6 @@ namespace {
 
 constexpr int kNumTopConfigs = 5;     // whose neighbours and mutations join the candidates
 constexpr int kNumMutations = 50;     // double mutations of the top configs per ask
-constexpr int kSampleAttempts = 100;  // tries to draw an unseen uniform sample
 // The likelihood is maximised on at most this many training points, as in gp_bo.
 constexpr int kMaxHyperparameterFitPoints = 100;
 constexpr int kMaxLatticeSteps = 1000;
@@ -47,8 +45,7 @@ struct Parego::State {
   // Every 12-epoch observation, in tell order, with its GP features (kNumFeatures each).
   std::vector<MoMember> members;
   std::vector<double> features;
-  std::vector<char> evaluated = std::vector<char>(kNumConfigs, 0);  // by config index
-  std::map<std::uint64_t, Config> pending;  // asked, not yet told, by trial id
+  ProposedConfigs proposed;  // evaluated and pending configs
   std::vector<int> weight_indices;
   std::vector<WeightFit> fits;  // one per lattice index
   gp_bo::GpHyperparameters last_fit;
@@ -60,21 +57,8 @@ struct Parego::State {
     return features.data() + static_cast<std::size_t>(observation) * gp_bo::kNumFeatures;
   }
 
-  bool seen(const Config& config) const {
-    if (evaluated[static_cast<std::size_t>(config.index())]) return true;
-    for (const auto& entry : pending) {
-      if (entry.second == config) return true;
-    }
-    return false;
-  }
-
-  Config fresh_sample() {
-    Config config = space.sample(rng);
-    for (int attempt = 1; attempt < kSampleAttempts && seen(config); ++attempt) {
-      config = space.sample(rng);
-    }
-    return config;
-  }
+  bool seen(const Config& config) const { return proposed.seen(config); }
+  Config fresh_sample() { return proposed.fresh_sample(space, rng); }
 
   // The observations with at most `limit` of them: everything, or the best half under the
   // scalarised values (ranked best first) plus the most recent of the rest; in tell order.
@@ -193,13 +177,13 @@ Trial Parego::ask() {
   State& s = *state_;
   Trial trial{Config{}, kMaxEpochs, s.next_id++};
   // As gp_bo: the initial design counts every trial asked or told.
-  if (static_cast<int>(s.members.size() + s.pending.size()) < options_.n_initial ||
+  if (static_cast<int>(s.members.size() + s.proposed.pending.size()) < options_.n_initial ||
       s.members.size() < 2) {
     trial.config = s.fresh_sample();
   } else {
     trial.config = propose();
   }
-  s.pending.emplace(trial.id, trial.config);
+  s.proposed.pending.emplace(trial.id, trial.config);
   return trial;
 }
 
@@ -256,7 +240,7 @@ Config Parego::propose() {
   gp_bo::IncrementalGp& gp = s.gp;
   gp.prepare();
   // Kriging believer, as gp_bo: pending trials shrink the variance where they are.
-  for (const auto& entry : s.pending) {
+  for (const auto& entry : s.proposed.pending) {
     double point[gp_bo::kNumFeatures];
     gp_bo::encode(entry.second, point);
     gp.add_fantasy(point);
@@ -284,12 +268,12 @@ Config Parego::propose() {
 
 void Parego::tell(const Trial& trial, const Observation& observation) {
   State& s = *state_;
-  s.pending.erase(trial.id);
+  s.proposed.pending.erase(trial.id);
   if (trial.epochs != kMaxEpochs) return;  // parego models full-fidelity results only
   s.members.push_back(mo_member(trial, observation));
   s.features.resize(s.features.size() + gp_bo::kNumFeatures);
   gp_bo::encode(trial.config, s.features.data() + s.features.size() - gp_bo::kNumFeatures);
-  s.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
+  s.proposed.evaluated[static_cast<std::size_t>(trial.config.index())] = 1;
 }
 
 OptimizerInfo Parego::info() {
